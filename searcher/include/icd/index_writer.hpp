@@ -1,0 +1,70 @@
+// Writing documents into one index generation.
+//
+// An IndexWriter owns a Xapian database that no reader can see yet (a
+// staging directory of an IndexStore). It turns CodeRecords into documents
+// following the schema table. Nothing is visible to searchers until
+// IndexStore::publish() has committed, verified and published the generation.
+//
+// Not thread-safe: one writer, one thread.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "icd/record.hpp"
+#include "icd/result.hpp"
+
+namespace icd {
+
+class IndexWriter {
+public:
+    // Creates a new, empty database at `dir` (which must not exist yet), or
+    // opens an existing one when `open_existing` (incremental update of a
+    // copied generation).
+    static Result<IndexWriter> create(const std::filesystem::path& dir, bool open_existing = false);
+
+    IndexWriter(IndexWriter&&) noexcept;
+    IndexWriter& operator=(IndexWriter&&) noexcept;
+    ~IndexWriter();  // does not commit: an uncommitted generation is discarded
+
+    // Adds the document for `record`, replacing any document with the same
+    // code. Cost: one document build; Xapian batches writes in memory.
+    Result<void> put(const CodeRecord& record);
+    // Deletes the document of `key` (no-op when absent).
+    Result<void> remove(std::string_view key);
+
+    // Content hash that put() would store for `record` (stable across runs
+    // and machines; changes whenever anything indexed for the code changes).
+    static std::string content_hash(const CodeRecord& record);
+    // Hash stored for `key`, or nullopt when the code has no document.
+    Result<std::optional<std::string>> stored_hash(std::string_view key) const;
+    // Keys of all documents, in key order.
+    Result<std::vector<std::string>> keys() const;
+
+    Result<void> set_metadata(std::string_view key, std::string_view value);
+    // Notes written on a section ("M60-M63") or chapter ("13") rather than on
+    // a code; the searcher shows them with every code below.
+    Result<void> put_section_notes(std::string_view section, const std::vector<Note>& notes);
+    Result<void> put_chapter_notes(std::string_view chapter, const std::vector<Note>& notes);
+    std::uint32_t doc_count() const;
+
+    // Makes everything written so far durable. Call before publishing: the
+    // destructor never commits (it would have to swallow errors).
+    Result<void> commit();
+    // Commits and closes; the writer is unusable afterwards.
+    Result<void> close();
+
+    const std::filesystem::path& path() const;
+
+private:
+    struct Impl;
+    explicit IndexWriter(std::unique_ptr<Impl> impl);
+    std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace icd

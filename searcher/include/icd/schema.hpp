@@ -1,0 +1,146 @@
+// The one schema table shared by the indexer and the searcher.
+//
+// Every term prefix, field weight and value slot used in the index is listed
+// here and nowhere else. The indexer writes documents from this table; the
+// searcher maps user field names ("title:", "index:") to prefixes, picks
+// snippet sources and filters from it; docs/SCHEMA.md is checked against it
+// by a unit test.
+//
+// Prefix conventions follow Omega: "Q" is the unique id term, custom prefixes
+// start with "X", and ":" separates a prefix from a term that starts with a
+// capital letter (ICD codes do). All X prefixes here are exactly two
+// characters so that no prefix is a prefix of another.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+
+namespace icd::schema {
+
+// Bumped whenever terms, slots or document data change incompatibly. Stored
+// in the index metadata; the searcher refuses an index of another version.
+inline constexpr int kVersion = 1;
+
+// Free-text fields: indexed under their prefix (so "title:fracture" works)
+// and, when in_default_search, also unprefixed with wdf scaled by weight so
+// that plain queries search them. Positions (needed for phrase queries) are
+// kept as `positions` says: position data is most of an index's size, and a
+// phrase within, say, the inherited context is of no use.
+enum class TextField : std::uint8_t {
+    code,           // the code itself, dotted and undotted ("M62.561 M62561")
+    title,          // official long title (order file)
+    short_title,    // official short title (order file): "w/o", "unsp", ...
+    inclusion,      // Tabular inclusion terms and "includes" notes
+    index_term,     // Alphabetic Index term paths pointing at the code
+    context,        // titles the code inherits: parents, category, section
+    seventh,        // meaning of the 7th character of an extended code
+    notes,          // excludes1/2, code first, use additional, code also
+    description,    // article: description
+    also_known_as,  // article: also-known-as names
+    key_points,     // article: key diagnostic points
+    scenarios,      // article: clinical scenarios
+    specialties,    // article: specialty documentation/scenarios/billing
+    guidelines,     // article: coding guidelines (use when)
+    faq,            // article: questions and answers
+};
+
+enum class Positions : std::uint8_t {
+    all,           // prefixed and unprefixed copies: phrases work everywhere
+    default_only,  // only the unprefixed copy: phrases work in plain queries
+    none,          // bag of words
+};
+
+struct TextFieldSpec {
+    TextField field;
+    std::string_view name;     // user-facing field name ("title:fracture")
+    std::string_view prefix;   // term prefix
+    unsigned weight;           // wdf increment per occurrence when unprefixed
+    bool in_default_search;    // also indexed unprefixed?
+    Positions positions;
+    std::string_view source;   // where the text comes from (for docs)
+};
+
+inline constexpr std::array<TextFieldSpec, 15> kTextFields{{
+    {TextField::code, "code", "XC", 6, true, Positions::all, "the code, with and without its dot"},
+    {TextField::title, "title", "XT", 6, true, Positions::all, "order file long title"},
+    {TextField::short_title, "short", "XS", 1, true, Positions::default_only, "order file short title"},
+    {TextField::inclusion, "inclusion", "XI", 4, true, Positions::default_only, "tabular inclusionTerm and includes notes"},
+    {TextField::index_term, "index", "XA", 3, true, Positions::default_only, "Alphabetic Index term paths"},
+    {TextField::context, "context", "XH", 1, true, Positions::none, "titles of parent codes and section"},
+    {TextField::seventh, "seventh", "X7", 2, true, Positions::default_only, "tabular sevenChrDef for the 7th character"},
+    {TextField::notes, "notes", "XN", 0, false, Positions::none, "tabular excludes1/2, codeFirst, useAdditionalCode, codeAlso, notes"},
+    {TextField::description, "description", "XD", 1, true, Positions::default_only, "article description"},
+    {TextField::also_known_as, "aka", "XW", 4, true, Positions::default_only, "article also_known_as"},
+    {TextField::key_points, "keypoints", "XK", 1, true, Positions::default_only, "article key_points"},
+    {TextField::scenarios, "scenario", "XE", 1, true, Positions::default_only, "article clinical_scenarios"},
+    {TextField::specialties, "specialty", "XY", 1, true, Positions::default_only, "article specialties"},
+    {TextField::guidelines, "guideline", "XG", 1, true, Positions::default_only, "article coding_guidelines.use_when"},
+    {TextField::faq, "faq", "XF", 1, true, Positions::default_only, "article faqs"},
+}};
+
+const TextFieldSpec& spec(TextField field) noexcept;
+std::optional<TextField> text_field_by_name(std::string_view name) noexcept;
+
+// Boolean (filter) terms. Value-carrying: prefix + value; values that start
+// with a capital letter get ":" between (see term()).
+struct BooleanSpec {
+    std::string_view name;     // user-facing field name
+    std::string_view prefix;
+    std::string_view meaning;
+};
+inline constexpr BooleanSpec kIdTerm{"id", "Q", "unique id: code key (Q:M62561)"};
+inline constexpr BooleanSpec kCodePrefix{"under", "XP", "every prefix of the code key, 3+ characters (XP:M62, XP:M625, ...)"};
+inline constexpr BooleanSpec kParent{"parent", "XU", "key of the nearest existing parent code"};
+inline constexpr BooleanSpec kBillable{"billable", "XB", "XB1 billable, XB0 header"};
+inline constexpr BooleanSpec kChapter{"chapter", "XJ", "chapter number (XJ13)"};
+inline constexpr BooleanSpec kSection{"section", "XQ", "section id (XQ:M60-M63)"};
+inline constexpr BooleanSpec kArticle{"article", "XX", "XX1 when the code has its own article"};
+inline constexpr std::array<BooleanSpec, 7> kBooleanTerms{
+    kIdTerm, kCodePrefix, kParent, kBillable, kChapter, kSection, kArticle};
+
+// prefix + value, with ":" when value starts with an upper-case letter.
+std::string term(std::string_view prefix, std::string_view value);
+
+// Value slots.
+enum Slot : unsigned {
+    kSlotOrder = 0,     // order number, sortable_serialise (code order)
+    kSlotBillable = 1,  // "1" or "0"
+    kSlotChapter = 2,   // chapter number as text
+    kSlotDepth = 3,     // code key length, sortable_serialise
+    kSlotHash = 4,      // content hash (hex) of everything indexed for the code
+    kSlotCode = 5,      // code key
+};
+struct SlotSpec {
+    unsigned slot;
+    std::string_view name;
+    std::string_view meaning;
+};
+inline constexpr std::array<SlotSpec, 6> kSlots{{
+    {kSlotOrder, "order", "order-file order number (sortable_serialise)"},
+    {kSlotBillable, "billable", "\"1\" billable, \"0\" header"},
+    {kSlotChapter, "chapter", "chapter number"},
+    {kSlotDepth, "depth", "length of the code key (sortable_serialise)"},
+    {kSlotHash, "hash", "content hash of the document (hex)"},
+    {kSlotCode, "code", "code key"},
+}};
+
+// Metadata keys stored in the index.
+inline constexpr std::string_view kMetaSchemaVersion = "icd.schema_version";
+inline constexpr std::string_view kMetaBuiltAt = "icd.built_at";
+inline constexpr std::string_view kMetaSources = "icd.sources";
+inline constexpr std::string_view kMetaCodeCount = "icd.code_count";
+// Notes written on a section or chapter (not on any code) are stored as JSON
+// arrays under these keys + the section id / chapter number, and are shown
+// with every code below them.
+inline constexpr std::string_view kMetaSectionNotes = "icd.notes.section.";
+inline constexpr std::string_view kMetaChapterNotes = "icd.notes.chapter.";
+
+// Gap inserted in term positions between two field values, so that a phrase
+// never matches across the end of one text and the start of the next.
+inline constexpr unsigned kPositionGap = 100;
+
+}  // namespace icd::schema

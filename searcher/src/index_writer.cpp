@@ -1,0 +1,256 @@
+#include "icd/index_writer.hpp"
+
+#include <xapian.h>
+
+#include <cstdio>
+#include <string>
+#include <unordered_set>
+
+#include "doc_data.hpp"
+#include "icd/code.hpp"
+#include "icd/schema.hpp"
+#include "xapian_error.hpp"
+
+namespace icd {
+
+namespace fs = std::filesystem;
+using schema::TextField;
+
+namespace {
+
+// 64-bit FNV-1a: stable across runs, compilers and machines, unlike std::hash.
+class Fnv1a {
+public:
+    void add(std::string_view s) {
+        for (char c : s) {
+            h_ ^= static_cast<unsigned char>(c);
+            h_ *= 0x100000001b3ULL;
+        }
+        // Separator so that ("ab","c") and ("a","bc") differ.
+        h_ ^= 0xffU;
+        h_ *= 0x100000001b3ULL;
+    }
+    std::string hex() const {
+        char buf[17];
+        std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(h_));
+        return buf;
+    }
+
+private:
+    std::uint64_t h_ = 0xcbf29ce484222325ULL;
+};
+
+// Flattens the article sections into the text fields of the schema.
+template <typename Fn>
+void for_each_article_text(const Article& a, Fn&& fn) {
+    fn(TextField::description, a.description);
+    for (const auto& s : a.also_known_as) fn(TextField::also_known_as, s);
+    for (const auto& s : a.key_points) fn(TextField::key_points, s);
+    for (const auto& s : a.clinical_scenarios) fn(TextField::scenarios, s);
+    for (const auto& s : a.specialties) {
+        fn(TextField::specialties, s.name);
+        fn(TextField::specialties, s.documentation);
+        fn(TextField::specialties, s.scenarios);
+        fn(TextField::specialties, s.billing);
+    }
+    for (const auto& s : a.use_when) fn(TextField::guidelines, s);
+    for (const auto& f : a.faqs) {
+        fn(TextField::faq, f.question);
+        fn(TextField::faq, f.answer);
+    }
+}
+
+// Calls fn(field, text) for every text the record contributes to the index.
+template <typename Fn>
+void for_each_text(const CodeRecord& r, Fn&& fn) {
+    fn(TextField::code, display_code(r.key) + " " + r.key);
+    fn(TextField::title, r.title);
+    fn(TextField::short_title, r.short_title);
+    for (const auto& s : r.inclusion_terms) fn(TextField::inclusion, s);
+    for (const auto& s : r.index_terms) fn(TextField::index_term, s);
+    for (const auto& s : r.context) fn(TextField::context, s);
+    fn(TextField::seventh, r.seventh_character);
+    // "Includes" notes say what the code covers; every other note kind is
+    // about other codes (excludes, code first, ...) and must not make this
+    // code match in a plain search.
+    for (const auto& n : r.notes) fn(n.kind == NoteKind::includes ? TextField::inclusion : TextField::notes, n.text);
+    if (r.article) for_each_article_text(*r.article, fn);
+}
+
+}  // namespace
+
+struct IndexWriter::Impl {
+    fs::path path;
+    Xapian::WritableDatabase db;
+    Xapian::TermGenerator tg;
+    bool fresh = false;  // created empty by us
+    std::unordered_set<std::string> added;  // keys put so far into a fresh database
+
+    Impl(fs::path p, Xapian::WritableDatabase d) : path(std::move(p)), db(std::move(d)) {
+        tg.set_stemmer(Xapian::Stem("english"));
+        tg.set_stemming_strategy(Xapian::TermGenerator::STEM_SOME);
+    }
+};
+
+IndexWriter::IndexWriter(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+IndexWriter::IndexWriter(IndexWriter&&) noexcept = default;
+IndexWriter& IndexWriter::operator=(IndexWriter&&) noexcept = default;
+IndexWriter::~IndexWriter() = default;
+
+const fs::path& IndexWriter::path() const { return impl_->path; }
+
+Result<IndexWriter> IndexWriter::create(const fs::path& dir, bool open_existing) {
+    return detail::xapian_try(
+        [&]() -> Result<IndexWriter> {
+            if (!open_existing && fs::exists(dir)) {
+                return make_error(Errc::io, "cannot create index at " + dir.string() + ": it already exists");
+            }
+            const int flags = open_existing ? Xapian::DB_OPEN : (Xapian::DB_CREATE | Xapian::DB_BACKEND_GLASS);
+            Xapian::WritableDatabase db(dir.string(), flags);
+            db.set_metadata(std::string(schema::kMetaSchemaVersion), std::to_string(schema::kVersion));
+            auto impl = std::make_unique<Impl>(dir, std::move(db));
+            impl->fresh = !open_existing;
+            return IndexWriter(std::move(impl));
+        },
+        "create index " + dir.string());
+}
+
+std::string IndexWriter::content_hash(const CodeRecord& record) {
+    Fnv1a h;
+    h.add(std::to_string(schema::kVersion));
+    h.add(detail::encode_record(record));
+    for (const auto& c : record.context) h.add(c);
+    return h.hex();
+}
+
+Result<void> IndexWriter::put(const CodeRecord& r) {
+    return detail::xapian_try(
+        [&]() -> Result<void> {
+            if (!is_key(r.key)) return make_error(Errc::internal, "invalid code key '" + r.key + "'");
+            Xapian::Document doc;
+            auto& tg = impl_->tg;
+            tg.set_document(doc);
+            for_each_text(r, [&](TextField field, const std::string& text) {
+                if (text.empty()) return;
+                const auto& spec = schema::spec(field);
+                const std::string prefix(spec.prefix);
+                if (spec.positions == schema::Positions::all) {
+                    tg.index_text(text, 1, prefix);
+                } else {
+                    tg.index_text_without_positions(text, 1, prefix);
+                }
+                if (spec.in_default_search && spec.weight > 0) {
+                    if (spec.positions == schema::Positions::none) {
+                        tg.index_text_without_positions(text, spec.weight);
+                    } else {
+                        tg.index_text(text, spec.weight);
+                    }
+                }
+                tg.increase_termpos(schema::kPositionGap);
+            });
+
+            const std::string id = schema::term(schema::kIdTerm.prefix, r.key);
+            doc.add_boolean_term(id);
+            for (std::size_t n = 3; n <= r.key.size(); ++n) {
+                doc.add_boolean_term(schema::term(schema::kCodePrefix.prefix, r.key.substr(0, n)));
+            }
+            if (!r.parent.empty()) doc.add_boolean_term(schema::term(schema::kParent.prefix, r.parent));
+            doc.add_boolean_term(schema::term(schema::kBillable.prefix, r.billable ? "1" : "0"));
+            if (!r.chapter.empty()) doc.add_boolean_term(schema::term(schema::kChapter.prefix, r.chapter));
+            if (!r.section.empty()) doc.add_boolean_term(schema::term(schema::kSection.prefix, r.section));
+            if (r.article) doc.add_boolean_term(schema::term(schema::kArticle.prefix, "1"));
+
+            doc.add_value(schema::kSlotOrder, Xapian::sortable_serialise(r.order));
+            doc.add_value(schema::kSlotBillable, r.billable ? "1" : "0");
+            if (!r.chapter.empty()) doc.add_value(schema::kSlotChapter, r.chapter);
+            doc.add_value(schema::kSlotDepth, Xapian::sortable_serialise(static_cast<double>(r.key.size())));
+            doc.add_value(schema::kSlotHash, content_hash(r));
+            doc.add_value(schema::kSlotCode, r.key);
+            doc.set_data(detail::encode_record(r));
+            // A fresh database cannot hold the code yet unless it was put
+            // before; skipping the id lookup makes a full build much faster.
+            if (impl_->fresh && impl_->added.insert(r.key).second) {
+                impl_->db.add_document(doc);
+            } else {
+                impl_->db.replace_document(id, doc);
+            }
+            return {};
+        },
+        "index code " + display_code(r.key));
+}
+
+Result<void> IndexWriter::remove(std::string_view key) {
+    return detail::xapian_try(
+        [&]() -> Result<void> {
+            impl_->db.delete_document(schema::term(schema::kIdTerm.prefix, key));
+            return {};
+        },
+        "delete code " + std::string(key));
+}
+
+Result<std::optional<std::string>> IndexWriter::stored_hash(std::string_view key) const {
+    return detail::xapian_try(
+        [&]() -> Result<std::optional<std::string>> {
+            const std::string id = schema::term(schema::kIdTerm.prefix, key);
+            auto it = impl_->db.postlist_begin(id);
+            if (it == impl_->db.postlist_end(id)) return std::optional<std::string>{};
+            return std::optional<std::string>{impl_->db.get_document(*it).get_value(schema::kSlotHash)};
+        },
+        "read code " + std::string(key));
+}
+
+Result<std::vector<std::string>> IndexWriter::keys() const {
+    return detail::xapian_try(
+        [&]() -> Result<std::vector<std::string>> {
+            std::vector<std::string> out;
+            // Every key starts with a capital letter, so every id term is "Q:" + key.
+            const std::string prefix = std::string(schema::kIdTerm.prefix) + ":";
+            for (auto t = impl_->db.allterms_begin(prefix); t != impl_->db.allterms_end(prefix); ++t) {
+                out.push_back((*t).substr(prefix.size()));
+            }
+            return out;
+        },
+        "list codes in " + impl_->path.string());
+}
+
+Result<void> IndexWriter::set_metadata(std::string_view key, std::string_view value) {
+    return detail::xapian_try(
+        [&]() -> Result<void> {
+            impl_->db.set_metadata(std::string(key), std::string(value));
+            return {};
+        },
+        "set index metadata " + std::string(key));
+}
+
+Result<void> IndexWriter::put_section_notes(std::string_view section, const std::vector<Note>& notes) {
+    return set_metadata(std::string(schema::kMetaSectionNotes) + std::string(section),
+                        detail::notes_to_json(notes).dump());
+}
+
+Result<void> IndexWriter::put_chapter_notes(std::string_view chapter, const std::vector<Note>& notes) {
+    return set_metadata(std::string(schema::kMetaChapterNotes) + std::string(chapter),
+                        detail::notes_to_json(notes).dump());
+}
+
+std::uint32_t IndexWriter::doc_count() const { return impl_->db.get_doccount(); }
+
+Result<void> IndexWriter::commit() {
+    return detail::xapian_try(
+        [&]() -> Result<void> {
+            impl_->db.commit();
+            return {};
+        },
+        "commit index " + impl_->path.string());
+}
+
+Result<void> IndexWriter::close() {
+    return detail::xapian_try(
+        [&]() -> Result<void> {
+            impl_->db.commit();
+            impl_->db.close();
+            return {};
+        },
+        "close index " + impl_->path.string());
+}
+
+}  // namespace icd
