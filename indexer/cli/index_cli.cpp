@@ -1,0 +1,257 @@
+#include "index_cli.hpp"
+
+#include <boost/program_options.hpp>
+
+#include <cstdio>
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include "common.hpp"
+#include "icd/code.hpp"
+#include "icd/index_store.hpp"
+#include "icd/indexer/build.hpp"
+
+namespace icd::cli {
+
+namespace po = boost::program_options;
+namespace fs = std::filesystem;
+using indexer::BuildOptions;
+
+namespace {
+
+constexpr std::string_view kProgram = "icd-index";
+
+constexpr const char* kUsage =
+    "Usage: icd-index build    --release DIR | --order F --tabular F --alphabetic-index F\n"
+    "                          [--articles DIR] --index DIR [--strict] [--keep N]\n"
+    "       icd-index validate (same sources, writes nothing)\n"
+    "       icd-index rollback --index DIR\n"
+    "       icd-index --help | --version\n";
+
+constexpr const char* kExitCodes =
+    "\nExit codes: 0 ok, 2 usage, 3 index unavailable, 4 a source file is invalid,\n"
+    "5 article validation failed under --strict, 6 cannot write the index,\n"
+    "7 another run holds the index lock, 8 nothing to roll back to, 70 internal error.\n";
+
+struct SourceArgs {
+    std::string release, order, tabular, alphabetic_index, articles;
+};
+
+void add_source_options(po::options_description& d, SourceArgs& s) {
+    d.add_options()
+        ("release", po::value(&s.release), "directory holding the official release files (searched two levels deep)")
+        ("order", po::value(&s.order), "order file (icd10cm_order_YYYY.txt); overrides --release")
+        ("tabular", po::value(&s.tabular), "Tabular List XML; overrides --release")
+        ("alphabetic-index", po::value(&s.alphabetic_index), "Alphabetic Index XML; overrides --release")
+        ("articles", po::value(&s.articles), "directory of code articles (*.json)");
+}
+
+Result<indexer::ReleaseFiles> resolve_release(const SourceArgs& s) {
+    indexer::ReleaseFiles files;
+    if (!s.release.empty()) {
+        const bool all_explicit = !s.order.empty() && !s.tabular.empty() && !s.alphabetic_index.empty();
+        if (!all_explicit) {
+            auto found = indexer::locate_release(s.release);
+            if (!found) return found;
+            files = *found;
+        }
+    }
+    if (!s.order.empty()) files.order = s.order;
+    if (!s.tabular.empty()) files.tabular = s.tabular;
+    if (!s.alphabetic_index.empty()) files.alphabetic_index = s.alphabetic_index;
+    std::string missing;
+    if (files.order.empty()) missing += " --order";
+    if (files.tabular.empty()) missing += " --tabular";
+    if (files.alphabetic_index.empty()) missing += " --alphabetic-index";
+    if (!missing.empty()) return make_error(Errc::usage, "no release given: use --release DIR or" + missing);
+    return files;
+}
+
+// Progress on a terminal: one line rewritten in place. Silent otherwise.
+indexer::ProgressFn make_progress(bool enabled) {
+    if (!enabled) return {};
+    return [](std::string_view stage, std::size_t done, std::size_t total) {
+        if (total > 0) {
+            std::fprintf(stderr, "\r\x1b[K%.*s %s/%s (%zu%%)", static_cast<int>(stage.size()), stage.data(),
+                         with_commas(done).c_str(), with_commas(total).c_str(), done * 100 / total);
+        } else {
+            std::fprintf(stderr, "\r\x1b[K%.*s...", static_cast<int>(stage.size()), stage.data());
+        }
+        std::fflush(stderr);
+    };
+}
+
+void clear_progress(bool enabled) {
+    if (enabled) std::fprintf(stderr, "\r\x1b[K");
+}
+
+void print_examples(const std::vector<indexer::Unresolved>& list, bool verbose) {
+    const std::size_t n = verbose ? list.size() : std::min<std::size_t>(list.size(), 5);
+    for (std::size_t i = 0; i < n; ++i) std::cout << "      " << list[i].code << "  (" << list[i].where << ")\n";
+    if (n < list.size()) std::cout << "      ... " << list.size() - n << " more (--verbose lists all)\n";
+}
+
+void print_warnings(const indexer::Diagnostics& warnings) {
+    for (const auto& w : warnings) std::cerr << kProgram << ": warning: " << w.str() << '\n';
+}
+
+void print_summary(const BuildOptions& o, const indexer::BuildSummary& s, bool verbose) {
+    const auto& a = s.assembly;
+    std::cout << "Indexed " << with_commas(s.codes) << " codes (" << with_commas(a.billable) << " billable) into "
+              << s.index.string() << ", generation " << s.generation << " (live)\n";
+    std::cout << "  order file        " << o.release.order.string() << '\n';
+    std::cout << "  tabular           " << o.release.tabular.string() << ": " << with_commas(a.tabular_codes)
+              << " codes; " << with_commas(a.tabular_not_in_order.size()) << " not in the order file\n";
+    print_examples(a.tabular_not_in_order, verbose);
+    std::cout << "  alphabetic index  " << o.release.alphabetic_index.string() << ": "
+              << with_commas(a.index_references) << " code references, " << with_commas(a.index_attached)
+              << " attached to " << with_commas(a.codes_with_index_terms) << " codes; "
+              << with_commas(a.index_unresolved.size()) << " to codes not in the order file\n";
+    print_examples(a.index_unresolved, verbose);
+    if (o.articles) {
+        std::cout << "  articles          " << o.articles->string() << ": " << a.articles << " read, "
+                  << a.articles_attached << " attached\n";
+    } else {
+        std::cout << "  articles          none (no --articles)\n";
+    }
+    std::cout << "  warnings          " << s.warnings.size() << '\n';
+    char line[128];
+    std::snprintf(line, sizeof line, "  time              %.1f s, peak memory %ld MB\n", s.seconds, s.peak_rss_kb / 1024);
+    std::cout << line;
+    if (s.pruned > 0) std::cout << "  removed           " << s.pruned << " old generation(s)\n";
+}
+
+struct Parsed {
+    po::variables_map vm;
+    bool help = false;
+};
+
+Result<Parsed> parse_command(const std::vector<std::string>& args, const po::options_description& d) {
+    Parsed p;
+    try {
+        po::store(po::command_line_parser(args).options(d).run(), p.vm);
+        po::notify(p.vm);
+    } catch (const po::error& e) {
+        return make_error(Errc::usage, e.what());
+    }
+    p.help = p.vm.count("help") > 0;
+    return p;
+}
+
+int cmd_build(const std::vector<std::string>& args, bool validate_only) {
+    SourceArgs src;
+    std::string index;
+    bool strict = false, quiet = false, verbose = false;
+    std::size_t keep = 2;
+    po::options_description d(validate_only ? "validate options" : "build options");
+    add_source_options(d, src);
+    if (!validate_only) {
+        d.add_options()
+            ("index,i", po::value(&index), "index directory to publish into (default: $ICD_INDEX, else ./icd10cm.index)")
+            ("keep", po::value(&keep)->default_value(2), "generations to keep, the live one included (at least 1)")
+            ("quiet,q", po::bool_switch(&quiet), "no progress display");
+    }
+    d.add_options()
+        ("strict", po::bool_switch(&strict), "article problems are errors (exit 5), not warnings")
+        ("verbose,v", po::bool_switch(&verbose), "list every unresolved reference")
+        ("help,h", "show this help");
+    auto parsed = parse_command(args, d);
+    if (!parsed) return usage_error(kProgram, parsed.error().message);
+    if (parsed->help) {
+        std::cout << kUsage << '\n' << d << kExitCodes;
+        return 0;
+    }
+    if (keep < 1) return usage_error(kProgram, "--keep must be at least 1");
+    auto release = resolve_release(src);
+    if (!release) {
+        if (release.error().code == Errc::usage) return usage_error(kProgram, release.error().message);
+        return report(kProgram, release.error());
+    }
+    BuildOptions o;
+    o.release = *release;
+    if (!src.articles.empty()) o.articles = fs::path(src.articles);
+    o.index = index.empty() ? default_index_path() : fs::path(index);
+    o.strict = strict;
+    o.keep = keep;
+    const bool progress = !quiet && is_terminal(2);
+    o.progress = make_progress(progress);
+
+    if (validate_only) {
+        auto loaded = indexer::load_sources(o);
+        clear_progress(progress);
+        if (!loaded) return report(kProgram, loaded.error());
+        print_warnings(loaded->warnings);
+        std::cout << "Sources are valid: " << with_commas(loaded->order.size()) << " codes, "
+                  << with_commas(loaded->tabular.codes.size()) << " tabular codes, "
+                  << with_commas(loaded->alpha.entries.size()) << " index references, " << loaded->articles.size()
+                  << " articles, " << loaded->warnings.size() << " warning(s)\n";
+        if (strict && !loaded->warnings.empty()) {
+            return report(kProgram, make_error(Errc::validation, std::to_string(loaded->warnings.size()) +
+                                                                     " article problem(s) under --strict"));
+        }
+        return 0;
+    }
+
+    auto summary = indexer::build_index(o);
+    clear_progress(progress);
+    if (!summary) return report(kProgram, summary.error());
+    print_warnings(summary->warnings);
+    print_summary(o, *summary, verbose);
+    return 0;
+}
+
+int cmd_rollback(const std::vector<std::string>& args) {
+    std::string index;
+    po::options_description d("rollback options");
+    d.add_options()
+        ("index,i", po::value(&index), "index directory (default: $ICD_INDEX, else ./icd10cm.index)")
+        ("help,h", "show this help");
+    auto parsed = parse_command(args, d);
+    if (!parsed) return usage_error(kProgram, parsed.error().message);
+    if (parsed->help) {
+        std::cout << kUsage << '\n' << d << kExitCodes;
+        return 0;
+    }
+    const fs::path dir = index.empty() ? default_index_path() : fs::path(index);
+    if (!fs::exists(dir / kStubFile)) {
+        return report(kProgram, make_error(Errc::index_unavailable, "no index directory at " + dir.string()));
+    }
+    auto store = IndexStore::open(dir);
+    if (!store) return report(kProgram, store.error());
+    auto lock = store->lock();
+    if (!lock) return report(kProgram, lock.error());
+    const auto before = store->live();
+    auto gen = store->rollback();
+    if (!gen) return report(kProgram, gen.error());
+    std::cout << "Rolled back " << dir.string() << " from generation " << (before ? before->number : 0)
+              << " to generation " << gen->number << '\n';
+    return 0;
+}
+
+}  // namespace
+
+int index_main(int argc, char** argv) {
+    std::vector<std::string> args(argv + 1, argv + argc);
+    if (args.empty()) return usage_error(kProgram, "no command given (build, validate or rollback)");
+    const std::string command = args.front();
+    args.erase(args.begin());
+    if (command == "--help" || command == "-h" || command == "help") {
+        std::cout << kUsage << kExitCodes;
+        return 0;
+    }
+    if (command == "--version") {
+        std::cout << "icd-index " << ICD_VERSION << '\n';
+        return 0;
+    }
+    try {
+        if (command == "build") return cmd_build(args, false);
+        if (command == "validate") return cmd_build(args, true);
+        if (command == "rollback") return cmd_rollback(args);
+    } catch (const std::exception& e) {
+        return report(kProgram, make_error(Errc::internal, std::string("unexpected error: ") + e.what()));
+    }
+    return usage_error(kProgram, "unknown command '" + command + "' (build, validate or rollback)");
+}
+
+}  // namespace icd::cli
