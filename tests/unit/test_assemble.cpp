@@ -1,0 +1,105 @@
+// Assembly: one record per order-file code, with tabular context inherited
+// where the tabular is silent, 7th characters, index paths, articles, and
+// everything unresolvable counted and listed.
+#define BOOST_TEST_MODULE assemble
+#include <boost/test/unit_test.hpp>
+
+#include "test_support.hpp"
+
+#include "icd/indexer/assemble.hpp"
+#include "icd/indexer/build.hpp"
+
+using namespace icd::indexer;
+
+namespace {
+
+struct Loaded {
+    LoadedSources s;
+    Assembly a;
+    const icd::CodeRecord& get(const std::string& key) const {
+        for (const auto& r : a.records) {
+            if (r.key == key) return r;
+        }
+        BOOST_FAIL("no record " + key);
+        return a.records.front();
+    }
+};
+
+const Loaded& bundled() {
+    static const Loaded loaded = [] {
+        BuildOptions o;
+        o.release.order = ICD_TEST_DATA_DIR "/release/icd10cm_order_2026.txt";
+        o.release.tabular = ICD_TEST_DATA_DIR "/release/icd10cm_tabular_2023.xml";
+        o.release.alphabetic_index = ICD_TEST_DATA_DIR "/release/icd10cm_index_2023.xml";
+        o.articles = ICD_SOURCE_DIR "/corpus/articles";
+        auto s = load_sources(o);
+        BOOST_TEST_REQUIRE(s.has_value());
+        Loaded l{std::move(*s), {}};
+        const std::string tab = o.release.tabular.string();
+        const std::string idx = o.release.alphabetic_index.string();
+        l.a = assemble({l.s.order, l.s.tabular, tab, l.s.alpha, idx, l.s.articles});
+        return l;
+    }();
+    return loaded;
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(one_record_per_order_file_line_in_order) {
+    const auto& l = bundled();
+    BOOST_TEST(l.a.records.size() == l.s.order.size());
+    for (std::size_t i = 1; i < l.a.records.size(); ++i) BOOST_TEST(l.a.records[i - 1].order < l.a.records[i].order);
+    BOOST_TEST(l.a.billable == 59U);
+}
+
+BOOST_AUTO_TEST_CASE(the_official_title_and_tabular_context_are_attached) {
+    const auto& r = bundled().get("M62561");
+    BOOST_TEST(r.title == "Muscle wasting and atrophy, not elsewhere classified, right lower leg");
+    BOOST_TEST(r.chapter == "13");
+    BOOST_TEST(r.section == "M60-M63");
+    BOOST_TEST(r.parent == "M6256");
+    BOOST_TEST_REQUIRE(r.context.size() >= 3U);
+    BOOST_TEST(r.context[0] == "Muscle wasting and atrophy, not elsewhere classified, lower leg");
+    BOOST_TEST(r.context.back() == "Disorders of muscles (M60-M63)");
+}
+
+BOOST_AUTO_TEST_CASE(codes_missing_from_the_tabular_inherit_from_their_ancestor) {
+    // M62.84 is in the order file but (deliberately) not in the test tabular.
+    const auto& r = bundled().get("M6284");
+    BOOST_TEST(r.chapter == "13");
+    BOOST_TEST(r.section == "M60-M63");
+    BOOST_TEST(r.notes.empty());
+}
+
+BOOST_AUTO_TEST_CASE(extended_codes_get_their_seventh_character_meaning) {
+    BOOST_TEST(bundled().get("S72001A").seventh_character == "A: initial encounter for closed fracture");
+    BOOST_TEST(bundled().get("S72001S").seventh_character == "S: sequela");
+    // The placeholder X is skipped when looking for the parent.
+    const auto& t = bundled().get("T7840XA");
+    BOOST_TEST(t.parent == "T7840");
+    BOOST_TEST(t.seventh_character == "A: initial encounter");
+}
+
+BOOST_AUTO_TEST_CASE(index_paths_attach_to_their_codes) {
+    const auto& r = bundled().get("G249");
+    BOOST_TEST((std::find(r.index_terms.begin(), r.index_terms.end(), "Dystonia") != r.index_terms.end()));
+    BOOST_TEST(bundled().a.codes_with_index_terms > 10U);
+}
+
+BOOST_AUTO_TEST_CASE(unresolved_references_are_counted_and_listed) {
+    const auto& a = bundled().a;
+    BOOST_TEST_REQUIRE(a.tabular_not_in_order.size() == 1U);
+    BOOST_TEST(a.tabular_not_in_order[0].code == "M62.82");
+    BOOST_TEST(a.tabular_not_in_order[0].where.find("icd10cm_tabular_2023.xml:") != std::string::npos);
+    BOOST_TEST_REQUIRE(a.index_unresolved.size() == 1U);
+    BOOST_TEST(a.index_unresolved[0].code == "E34.828");
+    BOOST_TEST(a.index_references == a.index_attached + a.index_unresolved.size());
+}
+
+BOOST_AUTO_TEST_CASE(articles_attach_to_their_code_only) {
+    const auto& l = bundled();
+    BOOST_TEST(l.a.articles_attached == l.s.articles.size());
+    BOOST_TEST_REQUIRE(l.get("M6120").article.has_value());
+    BOOST_TEST(!l.get("M612").article.has_value());
+    BOOST_TEST(l.get("M6120").title == "Paralytic calcification and ossification of muscle, unspecified site");
+}
