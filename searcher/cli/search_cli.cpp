@@ -186,7 +186,21 @@ Result<Options> parse(int argc, char** argv, bool& help, bool& version) {
 
 }  // namespace
 
+namespace {
+int run_search(int argc, char** argv);
+}  // namespace
+
 int search_main(int argc, char** argv) {
+    try {
+        return run_search(argc, argv);
+    } catch (const std::exception& e) {
+        return report(kProgram, make_error(Errc::internal, std::string("unexpected error: ") + e.what()));
+    }
+}
+
+namespace {
+
+int run_search(int argc, char** argv) {
     bool help = false;
     bool version = false;
     auto parsed = parse(argc, argv, help, version);
@@ -248,5 +262,7 @@ int search_main(int argc, char** argv) {
     print_table(*results, style);
     return 0;
 }
+
+}  // namespace
 
 }  // namespace icd::cli
