@@ -24,7 +24,8 @@ constexpr std::string_view kProgram = "icd-index";
 
 constexpr const char* kUsage =
     "Usage: icd-index build    --release DIR | --order F --tabular F --alphabetic-index F\n"
-    "                          [--articles DIR] --index DIR [--strict] [--keep N]\n"
+    "                          [--drug-table F] [--neoplasm-table F] [--external-cause-index F]\n"
+    "                          [--articles DIR] [--thesaurus F] --index DIR [--strict] [--keep N]\n"
     "       icd-index validate (same sources, writes nothing)\n"
     "       icd-index rollback --index DIR\n"
     "       icd-index --help | --version\n";
@@ -35,7 +36,7 @@ constexpr const char* kExitCodes =
     "7 another run holds the index lock, 8 nothing to roll back to, 70 internal error.\n";
 
 struct SourceArgs {
-    std::string release, order, tabular, alphabetic_index, articles;
+    std::string release, order, tabular, alphabetic_index, drug, neoplasm, external, articles, thesaurus;
 };
 
 void add_source_options(po::options_description& d, SourceArgs& s) {
@@ -44,7 +45,11 @@ void add_source_options(po::options_description& d, SourceArgs& s) {
         ("order", po::value(&s.order), "order file (icd10cm_order_YYYY.txt); overrides --release")
         ("tabular", po::value(&s.tabular), "Tabular List XML; overrides --release")
         ("alphabetic-index", po::value(&s.alphabetic_index), "Alphabetic Index XML; overrides --release")
-        ("articles", po::value(&s.articles), "directory of code articles (*.json)");
+        ("drug-table", po::value(&s.drug), "Table of Drugs and Chemicals XML (optional); overrides --release")
+        ("neoplasm-table", po::value(&s.neoplasm), "Neoplasm Table XML (optional); overrides --release")
+        ("external-cause-index", po::value(&s.external), "External Cause of Injuries Index XML (optional); overrides --release")
+        ("articles", po::value(&s.articles), "directory of code articles (*.json)")
+        ("thesaurus", po::value(&s.thesaurus), "lay-term and abbreviation thesaurus (corpus/thesaurus.txt)");
 }
 
 Result<indexer::ReleaseFiles> resolve_release(const SourceArgs& s) {
@@ -60,6 +65,9 @@ Result<indexer::ReleaseFiles> resolve_release(const SourceArgs& s) {
     if (!s.order.empty()) files.order = s.order;
     if (!s.tabular.empty()) files.tabular = s.tabular;
     if (!s.alphabetic_index.empty()) files.alphabetic_index = s.alphabetic_index;
+    if (!s.drug.empty()) files.drug_table = s.drug;
+    if (!s.neoplasm.empty()) files.neoplasm_table = s.neoplasm;
+    if (!s.external.empty()) files.external_cause = s.external;
     std::string missing;
     if (files.order.empty()) missing += " --order";
     if (files.tabular.empty()) missing += " --tabular";
@@ -92,6 +100,13 @@ void print_examples(const std::vector<indexer::Unresolved>& list, bool verbose) 
     if (n < list.size()) std::cout << "      ... " << list.size() - n << " more (--verbose lists all)\n";
 }
 
+void print_references(const indexer::ReferenceStats& r, bool verbose) {
+    std::cout << with_commas(r.references) << " code references, " << with_commas(r.attached) << " attached to "
+              << with_commas(r.codes) << " codes (+" << with_commas(r.to_descendants) << " to codes below them); "
+              << with_commas(r.unresolved.size()) << " to codes not in the order file\n";
+    print_examples(r.unresolved, verbose);
+}
+
 void print_warnings(const indexer::Diagnostics& warnings) {
     for (const auto& w : warnings) std::cerr << kProgram << ": warning: " << w.str() << '\n';
 }
@@ -104,11 +119,18 @@ void print_summary(const BuildOptions& o, const indexer::BuildSummary& s, bool v
     std::cout << "  tabular           " << o.release.tabular.string() << ": " << with_commas(a.tabular_codes)
               << " codes; " << with_commas(a.tabular_not_in_order.size()) << " not in the order file\n";
     print_examples(a.tabular_not_in_order, verbose);
-    std::cout << "  alphabetic index  " << o.release.alphabetic_index.string() << ": "
-              << with_commas(a.index_references) << " code references, " << with_commas(a.index_attached)
-              << " attached to " << with_commas(a.codes_with_index_terms) << " codes; "
-              << with_commas(a.index_unresolved.size()) << " to codes not in the order file\n";
-    print_examples(a.index_unresolved, verbose);
+    std::cout << "  alphabetic index  " << o.release.alphabetic_index.string() << ": ";
+    print_references(a.index, verbose);
+    if (a.tables.references > 0) {
+        std::cout << "  tables            ";
+        for (const auto* p : {&o.release.drug_table, &o.release.neoplasm_table, &o.release.external_cause}) {
+            if (!p->empty()) std::cout << p->filename().string() << ' ';
+        }
+        std::cout << ": ";
+        print_references(a.tables, verbose);
+    }
+    std::cout << "  synonyms          " << with_commas(s.synonyms_curated) << " from the thesaurus, "
+              << with_commas(s.synonyms_cross_references) << " from index cross-references\n";
     if (o.articles) {
         std::cout << "  articles          " << o.articles->string() << ": " << a.articles << " read, "
                   << a.articles_attached << " attached\n";
@@ -171,6 +193,7 @@ int cmd_build(const std::vector<std::string>& args, bool validate_only) {
     BuildOptions o;
     o.release = *release;
     if (!src.articles.empty()) o.articles = fs::path(src.articles);
+    if (!src.thesaurus.empty()) o.thesaurus = fs::path(src.thesaurus);
     o.index = index.empty() ? default_index_path() : fs::path(index);
     o.strict = strict;
     o.keep = keep;
@@ -185,10 +208,11 @@ int cmd_build(const std::vector<std::string>& args, bool validate_only) {
         std::cout << "Sources are valid: " << with_commas(loaded->order.size()) << " codes, "
                   << with_commas(loaded->tabular.codes.size()) << " tabular codes, "
                   << with_commas(loaded->alpha.entries.size()) << " index references, " << loaded->articles.size()
-                  << " articles, " << loaded->warnings.size() << " warning(s)\n";
+                  << " articles, " << loaded->thesaurus.size() << " thesaurus entries, " << loaded->warnings.size()
+                  << " warning(s)\n";
         if (strict && !loaded->warnings.empty()) {
             return report(kProgram, make_error(Errc::validation, std::to_string(loaded->warnings.size()) +
-                                                                     " article problem(s) under --strict"));
+                                                                     " corpus problem(s) under --strict"));
         }
         return 0;
     }

@@ -1,5 +1,7 @@
 #include "icd/indexer/alpha_index.hpp"
 
+#include <map>
+
 #include "xml_util.hpp"
 
 namespace icd::indexer {
@@ -12,6 +14,7 @@ using detail::LineIndex;
 struct Walker {
     const LineIndex& lines;
     AlphaIndex& index;
+    std::map<std::string, std::string> headings;  // column number -> heading (tables)
     std::vector<std::string> path;
 
     void term(const pugi::xml_node& node) {
@@ -22,10 +25,19 @@ struct Walker {
             const bool code = name == "code" || name == "subcat" || name == "seecat";
             if (code || name == "manif") {
                 std::string c = all_text(child);
-                if (!c.empty()) index.entries.push_back({path, std::move(c), name == "manif", line});
+                if (!c.empty()) index.entries.push_back({path, std::move(c), name == "manif", {}, line});
             } else if (name == "see" || name == "seeAlso") {
                 std::string target = all_text(child);
                 if (!target.empty()) index.cross_references.push_back({path, std::move(target), name == "seeAlso", line});
+            } else if (name == "cell") {
+                std::string c = all_text(child);
+                const std::string col = child.attribute("col").value();
+                // "-" and "--" mark an empty cell.
+                if (!c.empty() && c.find_first_not_of('-') != std::string::npos) {
+                    auto h = headings.find(col);
+                    index.entries.push_back(
+                        {path, std::move(c), false, h == headings.end() ? "column " + col : h->second, line});
+                }
             } else if (name == "term") {
                 term(child);
             }
@@ -42,6 +54,7 @@ std::string IndexEntry::path_text() const {
         if (!out.empty()) out += " > ";
         out += p;
     }
+    if (!column.empty()) out += " > " + column;
     return out;
 }
 
@@ -53,7 +66,10 @@ Result<AlphaIndex> parse_alpha_index(std::string_view xml, const std::string& na
     AlphaIndex index;
     index.version = all_text(root.child("version"));
     index.entries.reserve(70000);
-    Walker walker{lines, index, {}};
+    Walker walker{lines, index, {}, {}};
+    for (const pugi::xml_node& head : root.child("indexHeading").children("head")) {
+        walker.headings[head.attribute("col").value()] = all_text(head);
+    }
     for (const pugi::xml_node& letter : root.children("letter")) {
         for (const pugi::xml_node& main : letter.children("mainTerm")) walker.term(main);
     }

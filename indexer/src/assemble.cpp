@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <unordered_map>
+#include <string_view>
 #include <unordered_set>
 
 #include "icd/code.hpp"
@@ -71,20 +72,70 @@ Assembly assemble(const AssembleSources& src) {
     std::sort(out.tabular_not_in_order.begin(), out.tabular_not_in_order.end(),
               [](const auto& a, const auto& b) { return a.code < b.code; });
 
-    // Alphabetic Index paths by code key.
-    std::unordered_map<std::string, std::vector<std::string>> index_paths;
-    out.index_references = src.index.entries.size();
-    for (const auto& e : src.index.entries) {
-        auto key = code_key(e.code);
-        if (!key || !codes.contains(*key)) {
-            out.index_unresolved.push_back({e.code, src.index_name + ":" + std::to_string(e.line)});
-            continue;
+    // Keys in sorted order: the codes below K are the keys after K that
+    // start with K.
+    std::vector<std::string_view> sorted;
+    sorted.reserve(src.order.size());
+    for (const auto& e : src.order) sorted.emplace_back(e.key);
+    std::sort(sorted.begin(), sorted.end());
+    auto for_each_below = [&](const std::string& key, auto&& fn) {
+        for (auto it = std::upper_bound(sorted.begin(), sorted.end(), std::string_view(key));
+             it != sorted.end() && it->starts_with(key); ++it) {
+            fn(std::string(*it));
         }
-        ++out.index_attached;
-        std::string text = e.path_text();
-        if (e.manifestation) text += " (manifestation code)";
-        auto& paths = index_paths[*key];
-        if (std::find(paths.begin(), paths.end(), text) == paths.end()) paths.push_back(std::move(text));
+    };
+
+    std::unordered_map<std::string, std::vector<std::string>> index_paths, above_paths, table_paths, entry_phrases;
+    auto add_unique = [](std::vector<std::string>& v, const std::string& text) {
+        if (std::find(v.begin(), v.end(), text) == v.end()) v.push_back(text);
+    };
+    // Attaches every entry of `index` to its code (into `own`) and, for a
+    // "-" or header reference, to the codes below it (into `below`).
+    auto attach = [&](const AlphaIndex& index, const std::string& name, ReferenceStats& stats,
+                      std::unordered_map<std::string, std::vector<std::string>>& own,
+                      std::unordered_map<std::string, std::vector<std::string>>& below) {
+        std::unordered_set<std::string> codes_hit;
+        stats.references += index.entries.size();
+        for (const auto& e : index.entries) {
+            auto key = code_key(e.code);
+            const OrderEntry* entry = key ? codes.find(*key) : nullptr;
+            if (entry == nullptr) {
+                stats.unresolved.push_back({e.code, name + ":" + std::to_string(e.line)});
+                continue;
+            }
+            ++stats.attached;
+            std::string text = e.path_text();
+            if (e.manifestation) text += " (manifestation code)";
+            // The column a table entry falls back to when the record does
+            // not say: poisoning of unknown intent is coded as accidental
+            // (Guidelines I.C.19.e.5(b)); a neoplasm not stated as secondary
+            // is the primary one. "tylenol poisoning" is then an exact entry.
+            std::string fallback;
+            if (e.column.starts_with("Poisoning Accidental")) fallback = "Poisoning";
+            if (e.column == "Malignant Primary") fallback = "Malignant";
+            if (!fallback.empty()) {
+                IndexEntry shorter = e;
+                shorter.column = fallback;
+                fallback = shorter.path_text();
+            }
+            auto attach_to = [&](const std::string& k, std::vector<std::string>& into) {
+                add_unique(into, text);
+                if (!fallback.empty()) add_unique(entry_phrases[k], fallback);
+            };
+            attach_to(*key, own[*key]);
+            codes_hit.insert(*key);
+            if (e.code.ends_with('-') || !entry->billable) {
+                for_each_below(*key, [&](const std::string& k) {
+                    attach_to(k, below[k]);
+                    ++stats.to_descendants;
+                });
+            }
+        }
+        stats.codes += codes_hit.size();
+    };
+    attach(src.index, src.index_name, out.index, index_paths, above_paths);
+    for (const auto& t : src.tables) {
+        if (t.index != nullptr) attach(*t.index, t.name, out.tables, table_paths, table_paths);
     }
 
     // Articles by code key.
@@ -134,21 +185,90 @@ Assembly assemble(const AssembleSources& src) {
             ++out.codes_without_tabular;
         }
 
-        // Inherited context: the titles of every ancestor, then the section.
+        // Inherited context: every ancestor's title and inclusion terms
+        // (E05.0's "Graves' disease" describes E05.00 too), then the section.
         for (std::string up = r.parent; !up.empty(); up = order_parent(codes, up)) {
             r.context.push_back(codes.find(up)->long_title);
+            if (auto t = tab.codes.find(up); t != tab.codes.end()) {
+                r.context.insert(r.context.end(), t->second.inclusion_terms.begin(), t->second.inclusion_terms.end());
+            }
         }
         if (!r.section_title.empty()) r.context.push_back(r.section_title);
 
-        if (auto it = index_paths.find(e.key); it != index_paths.end()) {
-            r.index_terms = std::move(it->second);
-            ++out.codes_with_index_terms;
-        }
+        if (auto it = index_paths.find(e.key); it != index_paths.end()) r.index_terms = std::move(it->second);
+        if (auto it = above_paths.find(e.key); it != above_paths.end()) r.index_above = std::move(it->second);
+        if (auto it = table_paths.find(e.key); it != table_paths.end()) r.table_terms = std::move(it->second);
+        if (auto it = entry_phrases.find(e.key); it != entry_phrases.end()) r.entry_phrases = std::move(it->second);
         if (auto it = articles.find(e.key); it != articles.end()) {
             r.article = *it->second;
             ++out.articles_attached;
         }
         out.records.push_back(std::move(r));
+    }
+    return out;
+}
+
+namespace {
+
+// "Infarct, infarction (acute) NEC" -> {"Infarct", "infarction"}: the
+// nonessential modifiers in parentheses and NEC/NOS are dropped, commas
+// separate alternatives.
+std::vector<std::string> alternatives(const std::string& title) {
+    std::string plain;
+    int depth = 0;
+    for (char c : title) {
+        if (c == '(' || c == '[') ++depth;
+        else if ((c == ')' || c == ']') && depth > 0) --depth;
+        else if (depth == 0) plain.push_back(c);
+    }
+    std::vector<std::string> out;
+    std::size_t start = 0;
+    while (start <= plain.size()) {
+        const std::size_t comma = plain.find(',', start);
+        std::string item = plain.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+        for (const char* filler : {" NEC", " NOS"}) {
+            if (item.ends_with(filler)) item.resize(item.size() - 4);
+        }
+        item.erase(0, item.find_first_not_of(' '));
+        item.erase(item.find_last_not_of(' ') + 1);
+        if (!item.empty()) out.push_back(item);
+        if (comma == std::string::npos) break;
+        start = comma + 1;
+    }
+    return out;
+}
+
+}  // namespace
+
+std::vector<CrossReferencePhrase> cross_reference_phrases(const AlphaIndex& index) {
+    std::vector<CrossReferencePhrase> out;
+    for (const auto& x : index.cross_references) {
+        if (x.path.empty() || x.path.size() > 2) continue;
+        if (x.target == "condition" || x.target.starts_with("condition") || x.target.starts_with("category")) continue;
+        // "Calcification, by site": the "by site" part is an instruction to
+        // the coder, not words of the condition.
+        std::string target;
+        for (const auto& part : alternatives(x.target)) {
+            if (part.starts_with("by ")) continue;
+            if (!target.empty()) target += ", ";
+            target += part;
+        }
+        if (target.empty()) continue;
+        // A main term's comma parts are inflections or fragments ("Attack,
+        // attacks"; "Sudeck's atrophy, disease, or osteoporosis"): only the
+        // first is a phrase on its own. A subterm's are alternatives
+        // ("calcareous, calcium").
+        const auto mains = alternatives(x.path[0]);
+        if (mains.empty()) continue;
+        const std::string& m = mains.front();
+        if (x.path.size() == 1) {
+            out.push_back({m, target, x.see_also});
+            continue;
+        }
+        for (const auto& sub : alternatives(x.path[1])) {
+            out.push_back({m + " " + sub, target, x.see_also});
+            out.push_back({sub + " " + m, target, x.see_also});
+        }
     }
     return out;
 }

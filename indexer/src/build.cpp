@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <ctime>
+#include <tuple>
 
 #include "icd/index_store.hpp"
 #include "icd/index_writer.hpp"
@@ -19,6 +20,8 @@ namespace {
 void report(const ProgressFn& fn, std::string_view stage, std::size_t done, std::size_t total) {
     if (fn) fn(stage, done, total);
 }
+
+constexpr std::size_t kMaxDocsForOneWordCrossReference = 3;
 
 std::string utc_now() {
     const std::time_t t = std::time(nullptr);
@@ -44,8 +47,12 @@ std::string describe_file(const char* what, const fs::path& p) {
 }  // namespace
 
 std::string describe_sources(const BuildOptions& o, std::size_t articles) {
-    return describe_file("order", o.release.order) + "; " + describe_file("tabular", o.release.tabular) + "; " +
-           describe_file("index", o.release.alphabetic_index) + "; articles=" + std::to_string(articles);
+    std::string s = describe_file("order", o.release.order) + "; " + describe_file("tabular", o.release.tabular) +
+                    "; " + describe_file("index", o.release.alphabetic_index);
+    if (!o.release.drug_table.empty()) s += "; " + describe_file("drug", o.release.drug_table);
+    if (!o.release.neoplasm_table.empty()) s += "; " + describe_file("neoplasm", o.release.neoplasm_table);
+    if (!o.release.external_cause.empty()) s += "; " + describe_file("eindex", o.release.external_cause);
+    return s + "; articles=" + std::to_string(articles);
 }
 
 Result<LoadedSources> load_sources(const BuildOptions& o) {
@@ -64,6 +71,23 @@ Result<LoadedSources> load_sources(const BuildOptions& o) {
     auto alpha = read_alpha_index(o.release.alphabetic_index);
     if (!alpha) return std::move(alpha).error();
     s.alpha = std::move(*alpha);
+
+    for (auto [path, into, what] : {std::tuple{&o.release.drug_table, &s.drug, "Table of Drugs and Chemicals"},
+                                     std::tuple{&o.release.neoplasm_table, &s.neoplasm, "Neoplasm Table"},
+                                     std::tuple{&o.release.external_cause, &s.external, "External Cause Index"}}) {
+        if (path->empty()) continue;
+        report(o.progress, std::string("reading ") + what, 0, 0);
+        auto table = read_alpha_index(*path);
+        if (!table) return std::move(table).error();
+        *into = std::move(*table);
+    }
+
+    if (o.thesaurus) {
+        report(o.progress, "reading thesaurus", 0, 0);
+        auto thesaurus = read_thesaurus(*o.thesaurus);
+        if (!thesaurus) return std::move(thesaurus).error();
+        s.thesaurus = std::move(*thesaurus);
+    }
 
     if (o.articles) {
         report(o.progress, "reading articles", 0, 0);
@@ -93,17 +117,25 @@ Result<BuildSummary> build_index(const BuildOptions& o) {
     if (!sources) return std::move(sources).error();
 
     report(o.progress, "assembling records", 0, 0);
-    Assembly assembly = assemble({sources->order, sources->tabular, o.release.tabular.string(), sources->alpha,
-                                  o.release.alphabetic_index.string(), sources->articles});
+    AssembleSources inputs{sources->order,   sources->tabular, o.release.tabular.string(), sources->alpha,
+                           o.release.alphabetic_index.string(), sources->articles};
+    for (auto [table, path] : {std::pair{&sources->drug, &o.release.drug_table},
+                               std::pair{&sources->neoplasm, &o.release.neoplasm_table},
+                               std::pair{&sources->external, &o.release.external_cause}}) {
+        if (*table) inputs.tables.push_back({&**table, path->string()});
+    }
+    Assembly assembly = assemble(inputs);
     BuildSummary summary;
     summary.warnings = std::move(sources->warnings);
     summary.warnings.insert(summary.warnings.end(), assembly.diagnostics.begin(), assembly.diagnostics.end());
-    if (o.strict && !summary.warnings.empty()) {
+    auto strict_failure = [&]() -> std::optional<Error> {
+        if (!o.strict || summary.warnings.empty()) return std::nullopt;
         return make_error(Errc::validation,
-                          std::to_string(summary.warnings.size()) + " article problem(s) under --strict; first: " +
+                          std::to_string(summary.warnings.size()) + " corpus problem(s) under --strict; first: " +
                               summary.warnings.front().str(),
-                          "fix the articles or run without --strict");
-    }
+                          "fix the articles or the thesaurus, or run without --strict");
+    };
+    if (auto e = strict_failure()) return *e;
 
     auto staging = store->stage(false);
     if (!staging) return std::move(staging).error();
@@ -127,6 +159,55 @@ Result<BuildSummary> build_index(const BuildOptions& o) {
         if (auto r = writer->set_metadata(key, value); !r) return std::move(r).error();
     }
     report(o.progress, "committing", 0, 0);
+    if (auto r = writer->commit(); !r) return std::move(r).error();
+
+    // Synonyms: the thesaurus and the Alphabetic Index cross-references.
+    report(o.progress, "loading synonyms", 0, 0);
+    for (const auto& e : sources->thesaurus) {
+        for (const auto& term : e.terms) {
+            for (const auto& expansion : e.expansions) {
+                auto added = writer->add_synonym(term, expansion, IndexWriter::SynonymOrigin::curated);
+                if (!added) return std::move(added).error();
+                if (*added) ++summary.synonyms_curated;
+            }
+        }
+    }
+    std::vector<CrossReferencePhrase> phrases = cross_reference_phrases(sources->alpha);
+    if (sources->external) {
+        auto more = cross_reference_phrases(*sources->external);
+        phrases.insert(phrases.end(), more.begin(), more.end());
+    }
+    for (const auto& p : phrases) {
+        // A one-word cross-reference from a word the release itself uses
+        // for codes ("Leg", "Disease") would expand every query with that
+        // word; the ones worth having are words the release does not use
+        // ("Hives", "Shingles").
+        if (p.phrase.find(' ') == std::string::npos) {
+            auto n = writer->count_matches(p.phrase);
+            if (!n) return std::move(n).error();
+            if (*n > kMaxDocsForOneWordCrossReference) continue;
+        }
+        auto added = writer->add_synonym(p.phrase, p.target,
+                                         p.see_also ? IndexWriter::SynonymOrigin::see_also : IndexWriter::SynonymOrigin::see);
+        if (!added) return std::move(added).error();
+        if (*added) ++summary.synonyms_cross_references;
+    }
+    if (auto r = writer->commit(); !r) return std::move(r).error();
+    // A thesaurus expansion that no code's official text contains is dead.
+    const std::string thesaurus_name = o.thesaurus ? o.thesaurus->string() : std::string();
+    for (const auto& e : sources->thesaurus) {
+        for (const auto& expansion : e.expansions) {
+            auto n = writer->count_matches(expansion);
+            if (!n) return std::move(n).error();
+            if (*n == 0) {
+                summary.warnings.push_back({thesaurus_name, e.line, "",
+                                            "expansion '" + expansion + "' matches no code's official text"});
+            }
+        }
+    }
+    if (auto e = strict_failure()) return *e;
+    report(o.progress, "building spelling data", 0, 0);
+    if (auto r = writer->build_spelling(); !r) return std::move(r).error();
     if (auto r = writer->close(); !r) return std::move(r).error();
 
     report(o.progress, "publishing", 0, 0);

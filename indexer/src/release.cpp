@@ -11,18 +11,22 @@ namespace fs = std::filesystem;
 
 namespace {
 
-enum Kind { kOrder, kTabular, kIndex, kKinds };
+enum Kind { kOrder, kTabular, kIndex, kDrug, kNeoplasm, kExternal, kKinds };
+constexpr int kRequired = 3;  // order, tabular, index; the tables are optional
 
 const std::array<std::regex, kKinds>& patterns() {
     static const std::array<std::regex, kKinds> re{
         std::regex(R"(^icd10cm[_-]order[_-](\d{4})\.txt$)", std::regex::icase),
         std::regex(R"(^icd10cm[_-]tabular[_-](\d{4})\.xml$)", std::regex::icase),
         std::regex(R"(^icd10cm[_-]index[_-](\d{4})\.xml$)", std::regex::icase),
+        std::regex(R"(^icd-?10-?cm[_-]drug[_-](\d{4})\.xml$)", std::regex::icase),
+        std::regex(R"(^icd-?10-?cm[_-]neoplasm[_-](\d{4})\.xml$)", std::regex::icase),
+        std::regex(R"(^icd-?10-?cm[_-]eindex[_-](\d{4})\.xml$)", std::regex::icase),
     };
     return re;
 }
 
-constexpr std::array<const char*, kKinds> kNames{"order file (icd10cm_order_YYYY.txt)",
+constexpr std::array<const char*, kRequired> kNames{"order file (icd10cm_order_YYYY.txt)",
                                                  "Tabular List (icd10cm_tabular_YYYY.xml)",
                                                  "Alphabetic Index (icd10cm_index_YYYY.xml)"};
 
@@ -69,7 +73,7 @@ Result<ReleaseFiles> locate_release(const fs::path& dir) {
     }
     if (ec) return make_error(Errc::source_invalid, dir.string() + ": " + ec.message());
     std::string missing;
-    for (int k = 0; k < kKinds; ++k) {
+    for (int k = 0; k < kRequired; ++k) {
         if (best[static_cast<std::size_t>(k)].year < 0) {
             if (!missing.empty()) missing += ", ";
             missing += kNames[static_cast<std::size_t>(k)];
@@ -79,7 +83,8 @@ Result<ReleaseFiles> locate_release(const fs::path& dir) {
         return make_error(Errc::source_invalid, dir.string() + ": no " + missing + " found",
                           "give the files with --order, --tabular and --alphabetic-index");
     }
-    return ReleaseFiles{best[kOrder].path, best[kTabular].path, best[kIndex].path};
+    return ReleaseFiles{best[kOrder].path, best[kTabular].path, best[kIndex].path,
+                        best[kDrug].path,  best[kNeoplasm].path, best[kExternal].path};
 }
 
 }  // namespace icd::indexer

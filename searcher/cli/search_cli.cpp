@@ -30,6 +30,7 @@ struct Options {
     bool batch = false;
     std::string show;
     bool info = false;
+    bool explain = false;
     std::string color = "auto";
     std::vector<std::string> words;
 };
@@ -59,12 +60,16 @@ std::string render_snippet(const Hit& hit, const Style& style) {
 void print_table(const SearchResults& r, const Style& style) {
     if (r.truncated) std::cout << "(query cut to " << r.query.size() << " bytes)\n";
     if (!r.note.empty()) std::cout << r.note << '\n';
+    if (!r.corrected.empty()) std::cout << "Showing results for \"" << r.corrected << "\" (you typed \"" << r.query << "\")\n";
+    if (!r.suggestion.empty()) std::cout << "Did you mean \"" << r.suggestion << "\"?\n";
     if (r.hits.empty()) {
         std::cout << "No codes found for \"" << r.query << "\".\n";
         return;
     }
     std::cout << "Results " << r.offset + 1 << "-" << r.offset + r.hits.size() << " of about "
-              << with_commas(r.total) << " for \"" << r.query << "\"\n\n";
+              << with_commas(r.total) << " for \"" << (r.corrected.empty() ? r.query : r.corrected) << "\"\n";
+    for (const auto& e : r.expansions) std::cout << "  also searched: " << e << '\n';
+    std::cout << '\n';
     std::cout << "   #  Code      Bill Title\n";
     for (const auto& h : r.hits) {
         char head[64];
@@ -132,6 +137,7 @@ Result<Options> parse(int argc, char** argv, bool& help, bool& version) {
         ("batch", po::bool_switch(&o.batch), "read queries from stdin, write one JSON object per line")
         ("show", po::value(&o.show), "show one code: title, notes, parent, children, article")
         ("info", po::bool_switch(&o.info), "show what the index holds")
+        ("explain", po::bool_switch(&o.explain), "print the Xapian query the words become, then the results")
         ("color", po::value(&o.color)->default_value("auto"), "highlight matches: auto, always, never")
         ("help,h", "show this help")
         ("version", "show the version");
@@ -250,6 +256,11 @@ int run_search(int argc, char** argv) {
     for (const auto& w : o.words) {
         if (!query.empty()) query.push_back(' ');
         query += w;
+    }
+    if (o.explain) {
+        auto described = searcher->explain(query, opt);
+        if (!described) return report(kProgram, described.error());
+        std::cout << *described << "\n\n";
     }
     auto results = searcher->search(query, opt);
     if (!results) return report(kProgram, results.error());

@@ -123,6 +123,8 @@ std::string encode_record(const CodeRecord& r) {
     if (!r.parent.empty()) j["parent"] = r.parent;
     if (!r.inclusion_terms.empty()) j["inclusion"] = r.inclusion_terms;
     if (!r.index_terms.empty()) j["index"] = r.index_terms;
+    if (!r.index_above.empty()) j["index_above"] = r.index_above;
+    if (!r.table_terms.empty()) j["tables"] = r.table_terms;
     if (!r.notes.empty()) j["notes"] = notes_to_json(r.notes);
     if (!r.seventh_character.empty()) j["seventh"] = r.seventh_character;
     if (r.article) j["article"] = article_to_json(*r.article);
@@ -144,6 +146,8 @@ CodeRecord decode_record(const std::string& data) {
     r.parent = str(j, "parent");
     r.inclusion_terms = strings(j, "inclusion");
     r.index_terms = strings(j, "index");
+    r.index_above = strings(j, "index_above");
+    r.table_terms = strings(j, "tables");
     if (auto it = j.find("notes"); it != j.end()) r.notes = notes_from_json(*it);
     r.seventh_character = str(j, "seventh");
     if (auto it = j.find("article"); it != j.end()) r.article = article_from_json(*it);

@@ -2,13 +2,17 @@
 
 #include <xapian.h>
 
+#include <algorithm>
 #include <cstdio>
+#include <map>
+#include <set>
 #include <string>
 #include <unordered_set>
 
 #include "doc_data.hpp"
 #include "icd/code.hpp"
 #include "icd/schema.hpp"
+#include "text.hpp"
 #include "xapian_error.hpp"
 
 namespace icd {
@@ -69,6 +73,8 @@ void for_each_text(const CodeRecord& r, Fn&& fn) {
     for (const auto& s : r.inclusion_terms) fn(TextField::inclusion, s);
     for (const auto& s : r.index_terms) fn(TextField::index_term, s);
     for (const auto& s : r.context) fn(TextField::context, s);
+    for (const auto& s : r.index_above) fn(TextField::index_above, s);
+    for (const auto& s : r.table_terms) fn(TextField::tables, s);
     fn(TextField::seventh, r.seventh_character);
     // "Includes" notes say what the code covers; every other note kind is
     // about other codes (excludes, code first, ...) and must not make this
@@ -83,11 +89,13 @@ struct IndexWriter::Impl {
     fs::path path;
     Xapian::WritableDatabase db;
     Xapian::TermGenerator tg;
+    Xapian::Stem stem{"english"};
+    std::set<std::string> synonym_words;  // words of synonym phrases, for spelling
     bool fresh = false;  // created empty by us
     std::unordered_set<std::string> added;  // keys put so far into a fresh database
 
     Impl(fs::path p, Xapian::WritableDatabase d) : path(std::move(p)), db(std::move(d)) {
-        tg.set_stemmer(Xapian::Stem("english"));
+        tg.set_stemmer(stem);
         tg.set_stemming_strategy(Xapian::TermGenerator::STEM_SOME);
     }
 };
@@ -119,7 +127,9 @@ std::string IndexWriter::content_hash(const CodeRecord& record) {
     Fnv1a h;
     h.add(std::to_string(schema::kVersion));
     h.add(detail::encode_record(record));
+    // What is indexed but not stored in the document data.
     for (const auto& c : record.context) h.add(c);
+    for (const auto& e : record.entry_phrases) h.add(e);
     return h.hex();
 }
 
@@ -139,7 +149,7 @@ Result<void> IndexWriter::put(const CodeRecord& r) {
                 } else {
                     tg.index_text_without_positions(text, 1, prefix);
                 }
-                if (spec.in_default_search && spec.weight > 0) {
+                if (spec.group != schema::Group::none && spec.weight > 0) {
                     if (spec.positions == schema::Positions::none) {
                         tg.index_text_without_positions(text, spec.weight);
                     } else {
@@ -148,6 +158,18 @@ Result<void> IndexWriter::put(const CodeRecord& r) {
                 }
                 tg.increase_termpos(schema::kPositionGap);
             });
+
+            // Exact-entry keys: the title, inclusion terms and index entries.
+            auto add_keys = [&](const std::string& phrase) {
+                for (const auto& key : detail::entry_keys(phrase, impl_->stem)) {
+                    doc.add_term(std::string(schema::kEntryKey.prefix) + key, 1);
+                }
+            };
+            add_keys(r.title);
+            for (const auto& t : r.inclusion_terms) add_keys(t);
+            for (const auto& t : r.index_terms) add_keys(t);
+            for (const auto& t : r.table_terms) add_keys(t);
+            for (const auto& t : r.entry_phrases) add_keys(t);
 
             const std::string id = schema::term(schema::kIdTerm.prefix, r.key);
             doc.add_boolean_term(id);
@@ -166,6 +188,7 @@ Result<void> IndexWriter::put(const CodeRecord& r) {
             doc.add_value(schema::kSlotDepth, Xapian::sortable_serialise(static_cast<double>(r.key.size())));
             doc.add_value(schema::kSlotHash, content_hash(r));
             doc.add_value(schema::kSlotCode, r.key);
+            doc.add_value(schema::kSlotCategory, r.key.substr(0, 3));
             doc.set_data(detail::encode_record(r));
             // A fresh database cannot hold the code yet unless it was put
             // before; skipping the id lookup makes a full build much faster.
@@ -211,6 +234,91 @@ Result<std::vector<std::string>> IndexWriter::keys() const {
             return out;
         },
         "list codes in " + impl_->path.string());
+}
+
+Result<bool> IndexWriter::add_synonym(std::string_view phrase, std::string_view expansion, SynonymOrigin origin) {
+    return detail::xapian_try(
+        [&]() -> Result<bool> {
+            const std::string key = detail::synonym_key(detail::words(phrase), impl_->stem);
+            // "sprained" -> "sprain" adds nothing the stemmer does not.
+            if (key == detail::synonym_key(detail::words(expansion), impl_->stem)) return false;
+            const char mark = origin == SynonymOrigin::curated ? detail::kSynonymCurated
+                              : origin == SynonymOrigin::see  ? detail::kSynonymSee
+                                                              : detail::kSynonymSeeAlso;
+            const std::string value = mark + std::string(expansion);
+            // Xapian keys and values are limited to 245 bytes.
+            if (key.empty() || key.size() > 240 || value.size() > 240 || expansion.empty()) return false;
+            impl_->db.add_synonym(key, value);
+            for (const auto& w : detail::words(phrase)) impl_->synonym_words.insert(w);
+            return true;
+        },
+        "add synonym " + std::string(phrase));
+}
+
+Result<std::size_t> IndexWriter::count_matches(std::string_view text) const {
+    return detail::xapian_try(
+        [&]() -> Result<std::size_t> {
+            // Parsed like a query (STEM_SOME: words stemmed, numbers and
+            // hyphenated phrases matched as written), all words required.
+            Xapian::QueryParser qp;
+            qp.set_stemmer(impl_->stem);
+            qp.set_stemming_strategy(Xapian::QueryParser::STEM_SOME);
+            qp.set_default_op(Xapian::Query::OP_AND);
+            std::string lower(text);
+            for (auto& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+            Xapian::Enquire enquire(impl_->db);
+            enquire.set_query(qp.parse_query(lower, Xapian::QueryParser::FLAG_PHRASE));
+            return static_cast<std::size_t>(enquire.get_mset(0, 1).get_matches_estimated());
+        },
+        "count matches of " + std::string(text));
+}
+
+Result<void> IndexWriter::build_spelling() {
+    return detail::xapian_try(
+        [&]() -> Result<void> {
+            auto& db = impl_->db;
+            // Words as written (unstemmed) in the fields people describe
+            // conditions with: not the short titles, whose abbreviations
+            // ("chron", "unsp") would make misspellings look like words.
+            // Letters only: codes and numbers are never spelling targets.
+            std::map<std::string, Xapian::doccount> vocabulary;
+            for (const auto& f : schema::kTextFields) {
+                if (f.group == schema::Group::none || f.field == TextField::short_title || f.field == TextField::code) {
+                    continue;
+                }
+                const std::string prefix(f.prefix);
+                for (auto t = db.allterms_begin(prefix); t != db.allterms_end(prefix); ++t) {
+                    const std::string w = (*t).substr(prefix.size());
+                    if (w.size() < 3 || !std::all_of(w.begin(), w.end(), [](char c) {
+                            return (c >= 'a' && c <= 'z') || c == '\'';
+                        })) {
+                        continue;
+                    }
+                    vocabulary[w] += t.get_termfreq();
+                }
+            }
+            // Anagram lists: the commonest typo swaps letters ("chron's"
+            // for "crohn's"), and a word with exactly the typo's letters is
+            // the best correction even when a more frequent word is as close.
+            std::map<std::string, std::string> anagrams;
+            for (const auto& [w, freq] : vocabulary) {
+                db.add_spelling(w, freq);
+                if (w.size() < 5) continue;
+                std::string& list = anagrams[detail::anagram_key(w)];
+                if (!list.empty()) list.push_back(' ');
+                list += w;
+            }
+            for (const auto& [key, list] : anagrams) {
+                if (list.size() < 200) db.set_metadata(std::string(schema::kMetaAnagram) + key, list);
+            }
+            for (const auto& w : impl_->synonym_words) {
+                if (w.size() >= 3 && std::all_of(w.begin(), w.end(), [](char c) { return c >= 'a' && c <= 'z'; })) {
+                    db.add_spelling(w, 1);
+                }
+            }
+            return {};
+        },
+        "build spelling data");
 }
 
 Result<void> IndexWriter::set_metadata(std::string_view key, std::string_view value) {

@@ -42,6 +42,9 @@ json results_json(const SearchResults& r) {
            {"results", std::move(hits)}};
     if (r.truncated) j["truncated"] = true;
     if (!r.note.empty()) j["note"] = r.note;
+    if (!r.corrected.empty()) j["corrected_query"] = r.corrected;
+    if (!r.suggestion.empty()) j["did_you_mean"] = r.suggestion;
+    if (!r.expansions.empty()) j["expansions"] = r.expansions;
     return j;
 }
 

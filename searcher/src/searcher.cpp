@@ -99,6 +99,8 @@ std::string field_text(const CodeRecord& r, TextField field) {
         case TextField::short_title: return r.short_title;
         case TextField::inclusion: return join(r.inclusion_terms, "; ");
         case TextField::index_term: return join(r.index_terms, "; ");
+        case TextField::index_above: return join(r.index_above, "; ");
+        case TextField::tables: return join(r.table_terms, "; ");
         case TextField::context: return {};
         case TextField::seventh: return r.seventh_character;
         case TextField::notes: {
@@ -143,6 +145,7 @@ CodeSummary summary_of(const CodeRecord& r) { return {display_code(r.key), r.tit
 
 // One reader's private Xapian objects. Used by one thread at a time.
 struct Session {
+    explicit Session(const detail::Ranking& ranking) : builder(ranking) {}
     Xapian::Database db;
     std::optional<Stamp> stamp;
     detail::QueryBuilder builder;
@@ -150,11 +153,12 @@ struct Session {
 
 struct Searcher::Impl {
     fs::path path;
+    detail::Ranking ranking = detail::ranking_from_env();
     std::mutex mu;
     std::vector<std::unique_ptr<Session>> idle;  // guarded by mu
 
     std::unique_ptr<Session> open_session(std::optional<Stamp> stamp) const {
-        auto s = std::make_unique<Session>();
+        auto s = std::make_unique<Session>(ranking);
         s->db = Xapian::Database(path.string());
         s->stamp = stamp;
         return s;
@@ -212,7 +216,8 @@ struct Searcher::Impl {
 
     Result<SearchResults> search(Session& s, std::string_view raw, const SearchOptions& opt) const;
     void describe_hit(const Session& s, const Xapian::Enquire& enquire, const Xapian::MSet& mset,
-                      const Xapian::MSetIterator& it, const SearchOptions& opt, Hit& hit) const;
+                      const Xapian::MSetIterator& it, const CodeRecord& record, const SearchOptions& opt,
+                      Hit& hit) const;
 };
 
 Searcher::Searcher(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
@@ -250,7 +255,8 @@ Result<Searcher> Searcher::open(const fs::path& index) {
 }
 
 void Searcher::Impl::describe_hit(const Session& s, const Xapian::Enquire& enquire, const Xapian::MSet& mset,
-                                  const Xapian::MSetIterator& it, const SearchOptions& opt, Hit& hit) const {
+                                  const Xapian::MSetIterator& it, const CodeRecord& record, const SearchOptions& opt,
+                                  Hit& hit) const {
     // Which fields did the query terms match in? Check prefix+term for every
     // (query term, field) pair, walking the document's sorted termlist once.
     std::map<std::string, TextField> wanted;
@@ -261,10 +267,12 @@ void Searcher::Impl::describe_hit(const Session& s, const Xapian::Enquire& enqui
         const std::string word = stemmed ? term.substr(1) : term;
         if (word.empty()) continue;
         if (std::isupper(static_cast<unsigned char>(word[0])) == 0) {
-            // An unprefixed (plain query) term: it matched in one or more of
-            // the default-search fields; find out which below.
+            // A plain query term: it matched in one or more of the searched
+            // fields; find out which below.
             for (const auto& f : schema::kTextFields) {
-                if (f.in_default_search) wanted.emplace((stemmed ? "Z" : "") + std::string(f.prefix) + word, f.field);
+                if (f.group != schema::Group::none) {
+                    wanted.emplace((stemmed ? "Z" : "") + std::string(f.prefix) + word, f.field);
+                }
             }
             continue;
         }
@@ -289,7 +297,6 @@ void Searcher::Impl::describe_hit(const Session& s, const Xapian::Enquire& enqui
 
     // Snippet from the field with the most matching terms that has
     // displayable text (ties: schema order, title first).
-    const CodeRecord record = detail::decode_record(it.get_document().get_data());
     std::optional<TextField> best;
     std::size_t best_count = 0;
     for (const auto& f : schema::kTextFields) {
@@ -302,7 +309,7 @@ void Searcher::Impl::describe_hit(const Session& s, const Xapian::Enquire& enqui
     const TextField field = best.value_or(TextField::title);
     const std::string text = strip_markers(field_text(record, field));
     const std::string html = mset.snippet(text, opt.snippet_bytes, s.builder.stemmer(),
-                                          Xapian::MSet::SNIPPET_BACKGROUND_MODEL | Xapian::MSet::SNIPPET_EXHAUSTIVE,
+                                          Xapian::MSet::SNIPPET_EXHAUSTIVE,
                                           std::string(1, kHiStart), std::string(1, kHiEnd), "…");
     decode_snippet(html, hit);
     hit.snippet_field = std::string(schema::spec(field).name);
@@ -315,13 +322,20 @@ Result<SearchResults> Searcher::Impl::search(Session& s, std::string_view raw, c
     detail::BuiltQuery built = s.builder.build(out.query, s.db);
     out.mode = built.mode;
     out.note = built.note;
+    out.corrected = built.corrected;
+    out.suggestion = built.suggestion;
+    out.expansions = built.expansions;
     if (built.mode == QueryMode::empty) return out;
 
     Xapian::Enquire enquire(s.db);
     enquire.set_query(detail::QueryBuilder::apply_filters(built.query, opt));
+    const auto& ranking = s.builder.ranking();
+    enquire.set_weighting_scheme(Xapian::BM25Weight(ranking.bm25_k1, 0, 1, ranking.bm25_b, 0.5));
     if (built.sort_by_code) {
         enquire.set_weighting_scheme(Xapian::BoolWeight());
         enquire.set_sort_by_value(schema::kSlotOrder, false);
+    } else if (opt.per_category > 0) {
+        enquire.set_collapse_key(schema::kSlotCategory, static_cast<Xapian::doccount>(opt.per_category));
     }
     const auto limit = static_cast<Xapian::doccount>(std::min<std::size_t>(opt.limit, 10000));
     const auto offset = static_cast<Xapian::doccount>(std::min<std::size_t>(opt.offset, 1000000));
@@ -342,7 +356,7 @@ Result<SearchResults> Searcher::Impl::search(Session& s, std::string_view raw, c
             hit.snippet_field = std::string(schema::spec(TextField::title).name);
             hit.snippet = record.title;
         } else {
-            describe_hit(s, enquire, mset, it, opt, hit);
+            describe_hit(s, enquire, mset, it, record, opt, hit);
         }
         out.hits.push_back(std::move(hit));
     }

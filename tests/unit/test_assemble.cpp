@@ -83,7 +83,7 @@ BOOST_AUTO_TEST_CASE(extended_codes_get_their_seventh_character_meaning) {
 BOOST_AUTO_TEST_CASE(index_paths_attach_to_their_codes) {
     const auto& r = bundled().get("G249");
     BOOST_TEST((std::find(r.index_terms.begin(), r.index_terms.end(), "Dystonia") != r.index_terms.end()));
-    BOOST_TEST(bundled().a.codes_with_index_terms > 10U);
+    BOOST_TEST(bundled().a.index.codes > 10U);
 }
 
 BOOST_AUTO_TEST_CASE(unresolved_references_are_counted_and_listed) {
@@ -91,9 +91,9 @@ BOOST_AUTO_TEST_CASE(unresolved_references_are_counted_and_listed) {
     BOOST_TEST_REQUIRE(a.tabular_not_in_order.size() == 1U);
     BOOST_TEST(a.tabular_not_in_order[0].code == "M62.82");
     BOOST_TEST(a.tabular_not_in_order[0].where.find("icd10cm_tabular_2023.xml:") != std::string::npos);
-    BOOST_TEST_REQUIRE(a.index_unresolved.size() == 1U);
-    BOOST_TEST(a.index_unresolved[0].code == "E34.828");
-    BOOST_TEST(a.index_references == a.index_attached + a.index_unresolved.size());
+    BOOST_TEST_REQUIRE(a.index.unresolved.size() == 1U);
+    BOOST_TEST(a.index.unresolved[0].code == "E34.828");
+    BOOST_TEST(a.index.references == a.index.attached + a.index.unresolved.size());
 }
 
 BOOST_AUTO_TEST_CASE(articles_attach_to_their_code_only) {

@@ -68,7 +68,7 @@ BOOST_FIXTURE_TEST_CASE(code_shaped_queries_become_code_prefix_lookups, Fixture)
     // A code shape with no code under it at all is searched as text.
     auto built = builder.build("B12", db);
     BOOST_TEST(built.mode == QueryMode::text);
-    BOOST_TEST(built.query.get_description() == "Query(b12@1)");
+    BOOST_TEST(built.query.get_description() == "Query(Zb12@1)");
 }
 
 BOOST_FIXTURE_TEST_CASE(filters_wrap_the_query, Fixture) {

@@ -3,6 +3,7 @@
 #define BOOST_TEST_MODULE schema
 #include <boost/test/unit_test.hpp>
 
+#include <algorithm>
 #include <set>
 #include <string>
 #include <vector>
@@ -61,8 +62,20 @@ BOOST_AUTO_TEST_CASE(spec_lookup_matches_the_table) {
 }
 
 BOOST_AUTO_TEST_CASE(notes_about_other_codes_are_not_searched_by_default) {
-    BOOST_TEST(!schema::spec(schema::TextField::notes).in_default_search);
-    BOOST_TEST(schema::spec(schema::TextField::title).in_default_search);
+    BOOST_TEST((schema::spec(schema::TextField::notes).group == schema::Group::none));
+    BOOST_TEST((schema::spec(schema::TextField::title).group == schema::Group::official));
+}
+
+// Articles add evidence but weigh less than the words the release itself
+// uses for a code (title, inclusion terms, index entries).
+BOOST_AUTO_TEST_CASE(article_text_weighs_less_than_official_text) {
+    const unsigned official_min = std::min({schema::spec(schema::TextField::title).weight,
+                                            schema::spec(schema::TextField::inclusion).weight,
+                                            schema::spec(schema::TextField::index_term).weight});
+    for (const auto& f : schema::kTextFields) {
+        if (f.prefix == "XD" || f.prefix == "XW" || f.prefix == "XF") BOOST_TEST((f.group == schema::Group::article));
+        if (f.group == schema::Group::article) BOOST_TEST_CONTEXT(f.name) { BOOST_TEST(f.weight < official_min); }
+    }
 }
 
 BOOST_AUTO_TEST_CASE(a_colon_separates_a_prefix_from_a_capitalised_value) {

@@ -46,6 +46,22 @@ public:
     // Keys of all documents, in key order.
     Result<std::vector<std::string>> keys() const;
 
+    // Queries that contain `phrase` (matched word by word after stemming, so
+    // "calcium deposits" matches "calcium deposit") also search `expansion`.
+    // Stored in Xapian's synonym table. Phrases or expansions longer than a
+    // Xapian term allows are ignored (returns false).
+    enum class SynonymOrigin { curated, see, see_also };
+    Result<bool> add_synonym(std::string_view phrase, std::string_view expansion, SynonymOrigin origin);
+
+    // Number of documents whose official text contains every word of `text`
+    // (stemmed). Sees only committed documents: call after commit().
+    Result<std::size_t> count_matches(std::string_view text) const;
+
+    // Fills the spelling table from the committed vocabulary (every plain
+    // word with its document frequency) plus the words of synonym phrases.
+    // Call once, after the last put() and a commit().
+    Result<void> build_spelling();
+
     Result<void> set_metadata(std::string_view key, std::string_view value);
     // Notes written on a section ("M60-M63") or chapter ("13") rather than on
     // a code; the searcher shows them with every code below.

@@ -84,6 +84,9 @@ struct CodeRecord {
     std::vector<std::string> context;          // inherited titles: parent first, then up to the section
     std::vector<std::string> inclusion_terms;
     std::vector<std::string> index_terms;      // "Calcification > muscle > paralytic"
+    std::vector<std::string> index_above;      // index paths written for an ancestor "and its subdivisions"
+    std::vector<std::string> table_terms;      // Drug/Neoplasm/External-cause paths, "Acetaminophen > Poisoning Accidental"
+    std::vector<std::string> entry_phrases;    // more exact-entry phrases, not displayed ("Acetaminophen > Poisoning")
     std::vector<Note> notes;                   // written on this code in the tabular
     std::string seventh_character;             // "A: initial encounter for closed fracture"
     std::optional<Article> article;

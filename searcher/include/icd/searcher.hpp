@@ -32,6 +32,11 @@ struct SearchOptions {
     bool billable_only = false;     // only codes valid for HIPAA claims
     std::string chapter;            // only codes in this chapter ("13"); empty = all
     std::size_t snippet_bytes = 180;// target snippet length
+    // Free-text results show at most this many codes of one category
+    // (M62, S72...), so that one family of siblings (right, left,
+    // unspecified...) does not fill the page; 0 shows all. Code-shaped
+    // queries always list every code.
+    std::size_t per_category = 4;
     // Queries longer than this are cut at a word boundary before parsing;
     // SearchResults::truncated says so.
     std::size_t max_query_bytes = 1024;
@@ -70,6 +75,14 @@ struct SearchResults {
     std::vector<Hit> hits;
     bool truncated = false;         // the query was cut to max_query_bytes
     std::string note;               // human-readable remark, e.g. nearest code used
+    // Spelling: `corrected` is what was searched instead of `query` when the
+    // query had words the index does not know ("showing results for");
+    // `suggestion` is a correction offered but not applied ("did you mean").
+    std::string corrected;
+    std::string suggestion;
+    // Lay terms, abbreviations and Alphabetic Index cross-references that
+    // widened the search, as "phrase -> expansion".
+    std::vector<std::string> expansions;
 };
 
 struct CodeSummary {

@@ -1,6 +1,10 @@
 // The Alphabetic Index XML (icd10cm_index_YYYY.xml): main terms and nested
 // subterms, each optionally pointing at a code (<code>, <subcat>, <seecat>,
 // or a manifestation <manif>) or at another term (<see>, <seeAlso>).
+//
+// The same reader reads the External Cause of Injuries Index (same layout)
+// and the Table of Drugs and Chemicals and the Neoplasm Table, whose terms
+// carry <cell col="N"> codes under the column headings of <indexHeading>.
 #pragma once
 
 #include <filesystem>
@@ -17,9 +21,11 @@ struct IndexEntry {
     std::vector<std::string> path;  // {"Calcification", "muscle", "paralytic"}; nonessential modifiers kept in parentheses
     std::string code;               // as written, may end in "-" ("M61.2-")
     bool manifestation = false;     // from <manif>: code the manifestation second
+    std::string column;             // table column heading ("Malignant Secondary"); empty in the index
     std::size_t line = 0;
 
-    // "Calcification > muscle > paralytic"
+    // "Calcification > muscle > paralytic"; table entries end with their
+    // column: "Neoplasm, neoplastic > bone > Malignant Secondary".
     std::string path_text() const;
 };
 

@@ -31,6 +31,16 @@ struct Unresolved {
     std::string where;        // "FILE:LINE"
 };
 
+// How the references of one index-like source (Alphabetic Index, a table)
+// resolved against the order file.
+struct ReferenceStats {
+    std::size_t references = 0;       // code references in the source
+    std::size_t attached = 0;         // ... to a code of the order file
+    std::size_t codes = 0;            // distinct codes they attach to
+    std::size_t to_descendants = 0;   // (path, descendant) pairs from "-" and header references
+    std::vector<Unresolved> unresolved;
+};
+
 struct Assembly {
     std::vector<CodeRecord> records;         // in order-file order
     std::vector<GroupNotes> section_notes;
@@ -40,13 +50,16 @@ struct Assembly {
     std::size_t tabular_codes = 0;           // <diag> codes in the tabular
     std::vector<Unresolved> tabular_not_in_order;
     std::size_t codes_without_tabular = 0;   // order codes with no tabular ancestor at all
-    std::size_t index_references = 0;        // code references in the Alphabetic Index
-    std::size_t index_attached = 0;
-    std::size_t codes_with_index_terms = 0;
-    std::vector<Unresolved> index_unresolved;
+    ReferenceStats index;                    // Alphabetic Index
+    ReferenceStats tables;                   // Drug, Neoplasm and External-cause tables
     std::size_t articles = 0;
     std::size_t articles_attached = 0;
     Diagnostics diagnostics;                 // duplicate or unattachable articles
+};
+
+struct NamedIndex {
+    const AlphaIndex* index = nullptr;
+    std::string name;  // file, for messages
 };
 
 struct AssembleSources {
@@ -56,8 +69,24 @@ struct AssembleSources {
     const AlphaIndex& index;
     const std::string& index_name;
     const std::vector<Article>& articles;
+    std::vector<NamedIndex> tables = {};  // optional Drug, Neoplasm, External-cause
 };
 
 Assembly assemble(const AssembleSources& sources);
+
+// Lay phrases from the Alphabetic Index's cross-references: a main term or
+// a first-level subterm with "see" or "see also" becomes a phrase that
+// should also search its target ("Deposit > calcareous, calcium -- see
+// Calcification" gives "calcium deposit" -> "Calcification"). A subterm's
+// comma alternatives are split, a main term's first part is used,
+// nonessential modifiers are dropped, and a subterm phrase is produced in
+// both word orders ("heart attack", "attack heart"). Targets that only say
+// "condition" are skipped.
+struct CrossReferencePhrase {
+    std::string phrase;
+    std::string target;
+    bool see_also = false;
+};
+std::vector<CrossReferencePhrase> cross_reference_phrases(const AlphaIndex& index);
 
 }  // namespace icd::indexer

@@ -16,6 +16,7 @@
 
 #include "icd/indexer/assemble.hpp"
 #include "icd/indexer/release.hpp"
+#include "icd/indexer/thesaurus.hpp"
 #include "icd/result.hpp"
 
 namespace icd::indexer {
@@ -26,6 +27,7 @@ using ProgressFn = std::function<void(std::string_view stage, std::size_t done, 
 struct BuildOptions {
     ReleaseFiles release;
     std::optional<std::filesystem::path> articles;  // directory of *.json articles
+    std::optional<std::filesystem::path> thesaurus; // lay terms and abbreviations (corpus/thesaurus.txt)
     std::filesystem::path index;                    // index directory
     bool strict = false;                            // article diagnostics are errors
     std::size_t keep = 2;                           // generations to keep (live included)
@@ -37,7 +39,9 @@ struct BuildSummary {
     std::filesystem::path index;
     std::size_t codes = 0;
     Assembly assembly;        // counts and lists from assemble(); records cleared
-    Diagnostics warnings;     // article validation and assembly diagnostics
+    Diagnostics warnings;     // article, thesaurus and assembly diagnostics
+    std::size_t synonyms_curated = 0;           // thesaurus phrases loaded
+    std::size_t synonyms_cross_references = 0;  // Alphabetic Index "see"/"see also" phrases loaded
     std::size_t pruned = 0;   // old generations removed
     double seconds = 0;
     long peak_rss_kb = 0;
@@ -54,7 +58,9 @@ struct LoadedSources {
     std::vector<OrderEntry> order;
     Tabular tabular;
     AlphaIndex alpha;
+    std::optional<AlphaIndex> drug, neoplasm, external;  // when given
     std::vector<Article> articles;
+    std::vector<ThesaurusEntry> thesaurus;
     Diagnostics warnings;
 };
 Result<LoadedSources> load_sources(const BuildOptions& options);

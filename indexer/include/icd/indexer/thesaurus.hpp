@@ -1,0 +1,28 @@
+// The lay-term and abbreviation thesaurus (corpus/thesaurus.txt): what users
+// type, mapped to the words the official release uses. Loaded into the
+// index as Xapian synonyms; the format is documented in corpus/README.md.
+//
+//   # comment
+//   heart attack | MI = myocardial infarction
+//   CHF = congestive heart failure | heart failure
+#pragma once
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "icd/result.hpp"
+
+namespace icd::indexer {
+
+struct ThesaurusEntry {
+    std::vector<std::string> terms;       // what users type
+    std::vector<std::string> expansions;  // official wording searched as well
+    std::size_t line = 0;
+};
+
+// Errc::source_invalid "FILE:LINE: reason" for a malformed line.
+Result<std::vector<ThesaurusEntry>> parse_thesaurus(const std::string& text, const std::string& name);
+Result<std::vector<ThesaurusEntry>> read_thesaurus(const std::filesystem::path& path);
+
+}  // namespace icd::indexer

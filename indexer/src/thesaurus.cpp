@@ -1,0 +1,56 @@
+#include "icd/indexer/thesaurus.hpp"
+
+#include <sstream>
+
+#include "xml_util.hpp"
+
+namespace icd::indexer {
+
+namespace {
+
+std::vector<std::string> split_alternatives(const std::string& side) {
+    std::vector<std::string> out;
+    std::size_t start = 0;
+    while (start <= side.size()) {
+        const std::size_t bar = side.find('|', start);
+        std::string item = detail::squeeze(side.substr(start, bar == std::string::npos ? std::string::npos : bar - start));
+        if (!item.empty()) out.push_back(std::move(item));
+        if (bar == std::string::npos) break;
+        start = bar + 1;
+    }
+    return out;
+}
+
+}  // namespace
+
+Result<std::vector<ThesaurusEntry>> parse_thesaurus(const std::string& text, const std::string& name) {
+    std::vector<ThesaurusEntry> out;
+    std::istringstream in(text);
+    std::size_t line_no = 0;
+    for (std::string line; std::getline(in, line);) {
+        ++line_no;
+        if (!line.empty() && line.back() == '\r') line.pop_back();
+        const std::string trimmed = detail::squeeze(line);
+        if (trimmed.empty() || trimmed.front() == '#') continue;
+        auto fail = [&](const std::string& reason) {
+            return make_error(Errc::source_invalid, name + ":" + std::to_string(line_no) + ": " + reason,
+                              "each line is: TERM | TERM = EXPANSION | EXPANSION (see corpus/README.md)");
+        };
+        const std::size_t eq = trimmed.find('=');
+        if (eq == std::string::npos) return fail("no '=' between terms and expansions");
+        if (trimmed.find('=', eq + 1) != std::string::npos) return fail("more than one '='");
+        ThesaurusEntry e{split_alternatives(trimmed.substr(0, eq)), split_alternatives(trimmed.substr(eq + 1)), line_no};
+        if (e.terms.empty()) return fail("no term before '='");
+        if (e.expansions.empty()) return fail("no expansion after '='");
+        out.push_back(std::move(e));
+    }
+    return out;
+}
+
+Result<std::vector<ThesaurusEntry>> read_thesaurus(const std::filesystem::path& path) {
+    auto text = detail::read_file(path, "thesaurus");
+    if (!text) return std::move(text).error();
+    return parse_thesaurus(*text, path.string());
+}
+
+}  // namespace icd::indexer
