@@ -130,7 +130,15 @@ void print_summary(const BuildOptions& o, const indexer::BuildSummary& s, bool v
         print_references(a.tables, verbose);
     }
     std::cout << "  synonyms          " << with_commas(s.synonyms_curated) << " from the thesaurus, "
-              << with_commas(s.synonyms_cross_references) << " from index cross-references\n";
+              << with_commas(s.synonyms_cross_references) << " from index cross-references";
+    if (!s.unmatched_expansions.empty()) {
+        std::cout << "; " << s.unmatched_expansions.size() << " thesaurus expansion(s) match no code of this release"
+                  << (verbose ? ":" : " (--verbose lists them)");
+    }
+    std::cout << '\n';
+    if (verbose) {
+        for (const auto& d : s.unmatched_expansions) std::cout << "      " << d.str() << '\n';
+    }
     if (o.articles) {
         std::cout << "  articles          " << o.articles->string() << ": " << a.articles << " read, "
                   << a.articles_attached << " attached\n";

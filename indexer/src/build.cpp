@@ -129,10 +129,11 @@ Result<BuildSummary> build_index(const BuildOptions& o) {
     summary.warnings = std::move(sources->warnings);
     summary.warnings.insert(summary.warnings.end(), assembly.diagnostics.begin(), assembly.diagnostics.end());
     auto strict_failure = [&]() -> std::optional<Error> {
-        if (!o.strict || summary.warnings.empty()) return std::nullopt;
+        const std::size_t n = summary.warnings.size() + summary.unmatched_expansions.size();
+        if (!o.strict || n == 0) return std::nullopt;
+        const auto& first = summary.warnings.empty() ? summary.unmatched_expansions.front() : summary.warnings.front();
         return make_error(Errc::validation,
-                          std::to_string(summary.warnings.size()) + " corpus problem(s) under --strict; first: " +
-                              summary.warnings.front().str(),
+                          std::to_string(n) + " corpus problem(s) under --strict; first: " + first.str(),
                           "fix the articles or the thesaurus, or run without --strict");
     };
     if (auto e = strict_failure()) return *e;
@@ -200,8 +201,8 @@ Result<BuildSummary> build_index(const BuildOptions& o) {
             auto n = writer->count_matches(expansion);
             if (!n) return std::move(n).error();
             if (*n == 0) {
-                summary.warnings.push_back({thesaurus_name, e.line, "",
-                                            "expansion '" + expansion + "' matches no code's official text"});
+                summary.unmatched_expansions.push_back(
+                    {thesaurus_name, e.line, "", "expansion '" + expansion + "' matches no code's official text"});
             }
         }
     }

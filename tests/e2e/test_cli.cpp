@@ -21,6 +21,7 @@ const std::string kIndexBin = ICD_INDEX_BIN;
 const std::string kSearchBin = ICD_SEARCH_BIN;
 const fs::path kRelease = ICD_TEST_DATA_DIR "/release";
 const fs::path kArticles = ICD_SOURCE_DIR "/corpus/articles";
+const fs::path kThesaurus = ICD_SOURCE_DIR "/corpus/thesaurus.txt";
 
 // One index for the whole program, built with the real icd-index.
 struct Built {
@@ -29,7 +30,8 @@ struct Built {
     std::string build_output;
     Built() : index(dir / "index") {
         auto r = run(kIndexBin + " build --release " + shell_quote(kRelease.string()) + " --articles " +
-                     shell_quote(kArticles.string()) + " --index " + shell_quote(index.string()));
+                     shell_quote(kArticles.string()) + " --thesaurus " + shell_quote(kThesaurus.string()) +
+                     " --index " + shell_quote(index.string()));
         if (r.status != 0) throw std::runtime_error("icd-index build failed: " + r.out);
         build_output = r.out;
     }
@@ -54,7 +56,7 @@ std::vector<std::string> lines(const std::string& text) {
 
 BOOST_AUTO_TEST_CASE(index_build_prints_a_summary) {
     const std::string& out = built().build_output;
-    BOOST_TEST(out.find("Indexed 115 codes (59 billable)") != std::string::npos);
+    BOOST_TEST(out.find("Indexed 138 codes (71 billable)") != std::string::npos);
     BOOST_TEST(out.find("1 not in the order file") != std::string::npos);
     BOOST_TEST(out.find("M62.82") != std::string::npos);
     BOOST_TEST(out.find("E34.828") != std::string::npos);
@@ -113,13 +115,15 @@ BOOST_AUTO_TEST_CASE(rollback_returns_to_the_previous_generation) {
     auto r = run(kIndexBin + " rollback --index " + (dir / "i").string());
     BOOST_TEST(r.status == 0);
     BOOST_TEST(r.out.find("from generation 2 to generation 1") != std::string::npos);
-    BOOST_TEST(run(kIndexBin + " rollback --index " + (dir / "i").string()).status == 8);
+    auto none = run(kIndexBin + " rollback --index " + (dir / "i").string() + " 2>&1");
+    BOOST_TEST(none.status == 8);
+    BOOST_TEST(none.out.find("icd-index: error: no generation older than gen-000001") == 0U, none.out);
 }
 
 BOOST_AUTO_TEST_CASE(validate_checks_sources_without_writing) {
     auto r = run(kIndexBin + " validate --strict --release " + kRelease.string() + " --articles " + kArticles.string());
     BOOST_TEST(r.status == 0);
-    BOOST_TEST(r.out.find("Sources are valid: 115 codes") == 0U);
+    BOOST_TEST(r.out.find("Sources are valid: 138 codes") == 0U);
 }
 
 BOOST_AUTO_TEST_CASE(search_errors_have_documented_exit_codes) {
@@ -161,6 +165,31 @@ BOOST_AUTO_TEST_CASE(text_queries_show_a_highlighted_snippet) {
     BOOST_TEST(first->find("M61.20") != std::string::npos);
     // Matched words are marked *like this* when not on a terminal.
     BOOST_TEST(std::regex_search(r.out, std::regex(R"(\*(calcium|calcification|stroke|deposits)\*)", std::regex::icase)));
+}
+
+BOOST_AUTO_TEST_CASE(misspellings_and_lay_terms_are_explained) {
+    auto r = run(search("--color never hypertention"));
+    BOOST_TEST(r.status == 0);
+    BOOST_TEST(r.out.find("Showing results for \"hypertension\" (you typed \"hypertention\")") == 0U, r.out);
+    auto lay = run(search("--color never tylenol overdose"));
+    BOOST_TEST(lay.out.find("also searched: tylenol -> acetaminophen") != std::string::npos, lay.out);
+    const auto out = lines(lay.out);
+    const auto first = std::find_if(out.begin(), out.end(), [](const std::string& l) { return l.starts_with("   1  "); });
+    BOOST_TEST_REQUIRE((first != out.end()));
+    BOOST_TEST(first->find("T39.1X1") != std::string::npos);
+    const json j = json::parse(run(search("--json diabetis type 2")).out);
+    BOOST_TEST(j["corrected_query"] == "diabetes type 2");
+    BOOST_TEST(j["results"][0]["code"].get<std::string>().rfind("E11", 0) == 0U);
+}
+
+BOOST_AUTO_TEST_CASE(a_malformed_thesaurus_exits_4_naming_file_and_line) {
+    icd::test::TempDir dir;
+    icd::test::write_file(dir / "thesaurus.txt", "heart attack = myocardial infarction\nno equals sign here\n");
+    auto r = run(kIndexBin + " build --release " + kRelease.string() + " --thesaurus " +
+                 (dir / "thesaurus.txt").string() + " --index " + (dir / "i").string() + " 2>&1");
+    BOOST_TEST(r.status == 4);
+    BOOST_TEST(r.out.find("thesaurus.txt:2: no '=' between terms and expansions") != std::string::npos, r.out);
+    BOOST_TEST(!fs::exists(dir / "i" / "XAPIANDB"));
 }
 
 BOOST_AUTO_TEST_CASE(json_output_is_versioned_and_complete) {

@@ -13,8 +13,16 @@
 
 namespace icd::test {
 
-// Publishes `records` as a new generation of the index directory `dir`.
-inline Generation publish(const std::filesystem::path& dir, const std::vector<CodeRecord>& records) {
+struct Synonym {
+    std::string phrase;
+    std::string expansion;
+    IndexWriter::SynonymOrigin origin = IndexWriter::SynonymOrigin::curated;
+};
+
+// Publishes `records` (and synonyms, and spelling data built from them) as a
+// new generation of the index directory `dir`.
+inline Generation publish(const std::filesystem::path& dir, const std::vector<CodeRecord>& records,
+                          const std::vector<Synonym>& synonyms = {}) {
     auto store = IndexStore::open(dir);
     BOOST_TEST_REQUIRE(store.has_value());
     auto staging = store->stage(false);
@@ -22,6 +30,10 @@ inline Generation publish(const std::filesystem::path& dir, const std::vector<Co
     auto writer = IndexWriter::create(staging->path());
     BOOST_TEST_REQUIRE(writer.has_value());
     for (const auto& r : records) BOOST_TEST_REQUIRE(writer->put(r).has_value());
+    BOOST_TEST_REQUIRE(writer->commit().has_value());
+    for (const auto& s : synonyms) BOOST_TEST_REQUIRE(writer->add_synonym(s.phrase, s.expansion, s.origin).has_value());
+    BOOST_TEST_REQUIRE(writer->commit().has_value());
+    BOOST_TEST_REQUIRE(writer->build_spelling().has_value());
     BOOST_TEST_REQUIRE(writer->close().has_value());
     auto gen = store->publish(std::move(*staging), static_cast<std::uint32_t>(records.size()));
     BOOST_TEST_REQUIRE(gen.has_value());

@@ -49,7 +49,7 @@ BOOST_AUTO_TEST_CASE(one_record_per_order_file_line_in_order) {
     const auto& l = bundled();
     BOOST_TEST(l.a.records.size() == l.s.order.size());
     for (std::size_t i = 1; i < l.a.records.size(); ++i) BOOST_TEST(l.a.records[i - 1].order < l.a.records[i].order);
-    BOOST_TEST(l.a.billable == 59U);
+    BOOST_TEST(l.a.billable == 71U);
 }
 
 BOOST_AUTO_TEST_CASE(the_official_title_and_tabular_context_are_attached) {
@@ -102,4 +102,79 @@ BOOST_AUTO_TEST_CASE(articles_attach_to_their_code_only) {
     BOOST_TEST_REQUIRE(l.get("M6120").article.has_value());
     BOOST_TEST(!l.get("M612").article.has_value());
     BOOST_TEST(l.get("M6120").title == "Paralytic calcification and ossification of muscle, unspecified site");
+}
+
+BOOST_AUTO_TEST_CASE(a_dash_reference_reaches_the_codes_below_it) {
+    // The index points at "M61.25-"; M61.25 gets the path as its own entry
+    // and every code below it as an inherited one.
+    const auto& header = bundled().get("M6125");
+    const auto& leaf = bundled().get("M61251");
+    BOOST_TEST_REQUIRE(!header.index_terms.empty());
+    BOOST_TEST((std::find(leaf.index_above.begin(), leaf.index_above.end(), header.index_terms.front()) !=
+                leaf.index_above.end()));
+    BOOST_TEST(bundled().a.index.to_descendants > 0U);
+}
+
+namespace {
+const Loaded& with_tables() {
+    static const Loaded loaded = [] {
+        BuildOptions o;
+        auto found = locate_release(ICD_TEST_DATA_DIR "/release");
+        BOOST_TEST_REQUIRE(found.has_value());
+        o.release = *found;
+        auto s = load_sources(o);
+        BOOST_TEST_REQUIRE(s.has_value());
+        Loaded l{std::move(*s), {}};
+        const std::string tab = o.release.tabular.string();
+        const std::string idx = o.release.alphabetic_index.string();
+        AssembleSources in{l.s.order, l.s.tabular, tab, l.s.alpha, idx, l.s.articles};
+        in.tables = {{&*l.s.drug, "drug"}, {&*l.s.neoplasm, "neoplasm"}, {&*l.s.external, "eindex"}};
+        l.a = assemble(in);
+        return l;
+    }();
+    return loaded;
+}
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(table_entries_reach_the_code_and_the_codes_below_it) {
+    const auto& l = with_tables();
+    BOOST_TEST(l.a.tables.references > 100U);
+    BOOST_TEST(l.a.tables.unresolved.empty());
+    const auto& header = l.get("T391X1");
+    const auto& initial = l.get("T391X1A");
+    const std::string path = "Acetaminophen > Poisoning Accidental (unintentional)";
+    BOOST_TEST((std::find(header.table_terms.begin(), header.table_terms.end(), path) != header.table_terms.end()));
+    BOOST_TEST((std::find(initial.table_terms.begin(), initial.table_terms.end(), path) != initial.table_terms.end()));
+    // Poisoning of unspecified intent is coded as accidental: the default
+    // column is an exact entry too.
+    BOOST_TEST((std::find(initial.entry_phrases.begin(), initial.entry_phrases.end(), "Acetaminophen > Poisoning") !=
+                initial.entry_phrases.end()));
+    BOOST_TEST(l.get("T391X2A").entry_phrases.empty());
+    BOOST_TEST(!l.get("W11XXXA").table_terms.empty());
+}
+
+BOOST_AUTO_TEST_CASE(cross_references_become_lay_phrases) {
+    AlphaIndex index;
+    index.cross_references = {
+        {{"Hives (bold)"}, "Urticaria", false, 1},
+        {{"Deposit", "calcareous, calcium"}, "Calcification", false, 2},
+        {{"Attack, attacks", "heart"}, "Infarct, myocardium", false, 3},
+        {{"Calcinosis"}, "Calcification, by site", true, 4},
+        {{"Abdomen, abdominal"}, "condition", true, 5},
+        {{"Pregnancy", "complicated by", "fever"}, "Puerperal", false, 6},
+    };
+    const auto phrases = cross_reference_phrases(index);
+    std::vector<std::string> got;
+    for (const auto& p : phrases) got.push_back(p.phrase + " -> " + p.target + (p.see_also ? " (also)" : ""));
+    const std::vector<std::string> expected{
+        "Hives -> Urticaria",
+        "Deposit calcareous -> Calcification",
+        "calcareous Deposit -> Calcification",
+        "Deposit calcium -> Calcification",
+        "calcium Deposit -> Calcification",
+        "Attack heart -> Infarct, myocardium",
+        "heart Attack -> Infarct, myocardium",
+        "Calcinosis -> Calcification (also)",
+    };
+    BOOST_TEST(got == expected, boost::test_tools::per_element());
 }

@@ -104,3 +104,67 @@ BOOST_AUTO_TEST_CASE(truncation_cuts_at_a_word_boundary_and_never_inside_utf8) {
     const std::string cut = truncate_query(word, 4, truncated);
     BOOST_TEST(cut == "abc");
 }
+
+namespace {
+struct SynonymFixture {
+    icd::test::TempDir dir;
+    Xapian::Database db;
+    QueryBuilder builder;
+    SynonymFixture() {
+        using Origin = icd::IndexWriter::SynonymOrigin;
+        auto records = icd::test::sample_records();
+        records.push_back(icd::test::record("I2190", "Acute myocardial infarction, unspecified", true, 20));
+        icd::test::publish(dir / "index", records,
+                           {{"heart attack", "acute myocardial infarction", Origin::curated},
+                            {"broken", "fracture", Origin::curated},
+                            {"metastatic to", "secondary malignant neoplasm of", Origin::curated}});
+        db = Xapian::Database((dir / "index").string());
+    }
+    std::string describe(const std::string& text) { return builder.build(text, db).query.get_description(); }
+};
+}  // namespace
+
+BOOST_FIXTURE_TEST_CASE(a_matched_phrase_becomes_one_concept_with_its_expansions, SynonymFixture) {
+    const std::pair<const char*, const char*> table[] = {
+        // The expansion reading "acute myocardial infarction" is the exact
+        // title key of I21.90, hence the X0 term.
+        {"heart attack",
+         "Query((((Zheart AND Zattack) SYNONYM (Zacut AND Zmyocardi AND Zinfarct)) OR 2 * X0acut infarct myocardi OR "
+         "0.050000000000000002776 * (Zheart@1 OR Zattack@2)))"},
+        {"broken hip",
+         "Query((((Zbroken SYNONYM Zfractur) OR Zhip@1) OR 2 * X0fractur hip OR "
+         "0.050000000000000002776 * (Zbroken@1 OR Zhip@2)))"},
+        {"metastatic to bone",
+         "Query((((Zmetastat AND Zbone) SYNONYM (Zsecondari AND Zmalign AND Zneoplasm AND Zbone)) OR "
+         "0.050000000000000002776 * (Zmetastat@1 OR Zbone@3)))"},
+    };
+    for (const auto& [in, expected] : table) {
+        BOOST_TEST_CONTEXT(in) { BOOST_TEST(describe(in) == expected); }
+    }
+    BOOST_TEST(builder.build("heart attack", db).expansions.front() == "heart attack -> acute myocardial infarction");
+}
+
+BOOST_FIXTURE_TEST_CASE(an_exact_entry_adds_its_key_term, SynonymFixture) {
+    // "Fracture of hip NOS" (an inclusion term of S72.00) has the key
+    // "fractur hip"; so has "hip fracture".
+    BOOST_TEST(describe("hip fracture") == "Query(((Zhip@1 OR Zfractur@2) OR 2 * X0fractur hip))");
+    BOOST_TEST(describe("fracture of hip") == "Query(((Zfractur@1 OR Zhip@3) OR 2 * X0fractur hip))");
+}
+
+BOOST_FIXTURE_TEST_CASE(spelling_is_corrected_only_for_unknown_words, SynonymFixture) {
+    auto built = builder.build("fractrue of hip", db);
+    BOOST_TEST(built.corrected == "fracture of hip");
+    BOOST_TEST(builder.build("fracture of hip", db).corrected.empty());
+    // Syntax queries are parsed as written.
+    BOOST_TEST(builder.build("title:fractrue", db).corrected.empty());
+}
+
+BOOST_AUTO_TEST_CASE(query_syntax_is_recognised) {
+    for (const char* q : {"\"heart failure\"", "title:fracture", "muscle -spasm", "+hip fracture", "heart AND failure",
+                          "fract*", "(hip)"}) {
+        BOOST_TEST_CONTEXT(q) { BOOST_TEST(icd::detail::has_query_syntax(q)); }
+    }
+    for (const char* q : {"heart failure", "IBS-D", "h/o MI", "non-pressure ulcer", "and or not", "-"}) {
+        BOOST_TEST_CONTEXT(q) { BOOST_TEST(!icd::detail::has_query_syntax(q)); }
+    }
+}

@@ -39,7 +39,11 @@ struct BuildSummary {
     std::filesystem::path index;
     std::size_t codes = 0;
     Assembly assembly;        // counts and lists from assemble(); records cleared
-    Diagnostics warnings;     // article, thesaurus and assembly diagnostics
+    Diagnostics warnings;     // article and assembly diagnostics
+    // Thesaurus expansions that no code's official text contains: harmless
+    // but dead; usually because the release is partial (the bundled test
+    // release) or the wording changed. Errors under --strict.
+    Diagnostics unmatched_expansions;
     std::size_t synonyms_curated = 0;           // thesaurus phrases loaded
     std::size_t synonyms_cross_references = 0;  // Alphabetic Index "see"/"see also" phrases loaded
     std::size_t pruned = 0;   // old generations removed
