@@ -149,6 +149,12 @@ void print_summary(const BuildOptions& o, const indexer::BuildSummary& s, bool v
     char line[128];
     std::snprintf(line, sizeof line, "  time              %.1f s, peak memory %ld MB\n", s.seconds, s.peak_rss_kb / 1024);
     std::cout << line;
+    if (verbose) {
+        for (const auto& [stage, secs] : s.stage_seconds) {
+            std::snprintf(line, sizeof line, "      %-28s %6.1f s\n", stage.c_str(), secs);
+            std::cout << line;
+        }
+    }
     if (s.pruned > 0) std::cout << "  removed           " << s.pruned << " old generation(s)\n";
 }
 

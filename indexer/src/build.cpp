@@ -103,8 +103,24 @@ Result<LoadedSources> load_sources(const BuildOptions& o) {
     return s;
 }
 
-Result<BuildSummary> build_index(const BuildOptions& o) {
+Result<BuildSummary> build_index(const BuildOptions& options) {
     const auto start = std::chrono::steady_clock::now();
+    BuildSummary summary;
+    // Time each stage, then pass the progress on.
+    BuildOptions o = options;
+    auto stage_start = start;
+    o.progress = [&summary, &stage_start, forward = options.progress](std::string_view stage, std::size_t done,
+                                                                      std::size_t total) {
+        const auto now = std::chrono::steady_clock::now();
+        if (summary.stage_seconds.empty() || summary.stage_seconds.back().first != stage) {
+            if (!summary.stage_seconds.empty()) {
+                summary.stage_seconds.back().second = std::chrono::duration<double>(now - stage_start).count();
+            }
+            summary.stage_seconds.emplace_back(std::string(stage), 0.0);
+            stage_start = now;
+        }
+        if (forward) forward(stage, done, total);
+    };
 
     // Lock first so that a second run fails at once, before any reading.
     auto store = IndexStore::open(o.index);
@@ -125,7 +141,6 @@ Result<BuildSummary> build_index(const BuildOptions& o) {
         if (*table) inputs.tables.push_back({&**table, path->string()});
     }
     Assembly assembly = assemble(inputs);
-    BuildSummary summary;
     summary.warnings = std::move(sources->warnings);
     summary.warnings.insert(summary.warnings.end(), assembly.diagnostics.begin(), assembly.diagnostics.end());
     auto strict_failure = [&]() -> std::optional<Error> {
@@ -214,6 +229,7 @@ Result<BuildSummary> build_index(const BuildOptions& o) {
     report(o.progress, "publishing", 0, 0);
     auto gen = store->publish(std::move(*staging), static_cast<std::uint32_t>(total));
     if (!gen) return std::move(gen).error();
+    report(o.progress, "pruning old generations", 0, 0);
     summary.pruned = store->prune(o.keep);
 
     summary.generation = gen->number;
@@ -222,7 +238,11 @@ Result<BuildSummary> build_index(const BuildOptions& o) {
     assembly.records.clear();
     assembly.records.shrink_to_fit();
     summary.assembly = std::move(assembly);
-    summary.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    const auto end = std::chrono::steady_clock::now();
+    summary.seconds = std::chrono::duration<double>(end - start).count();
+    if (!summary.stage_seconds.empty()) {
+        summary.stage_seconds.back().second = std::chrono::duration<double>(end - stage_start).count();
+    }
     summary.peak_rss_kb = peak_rss_kb();
     return summary;
 }

@@ -144,7 +144,9 @@ Result<void> IndexWriter::put(const CodeRecord& r) {
                 if (text.empty()) return;
                 const auto& spec = schema::spec(field);
                 const std::string prefix(spec.prefix);
-                if (spec.positions == schema::Positions::all) {
+                if (prefix.empty()) {
+                    // no copy of its own
+                } else if (spec.positions == schema::Positions::all) {
                     tg.index_text(text, 1, prefix);
                 } else {
                     tg.index_text_without_positions(text, 1, prefix);
@@ -278,14 +280,13 @@ Result<void> IndexWriter::build_spelling() {
         [&]() -> Result<void> {
             auto& db = impl_->db;
             // Words as written (unstemmed) in the fields people describe
-            // conditions with: not the short titles, whose abbreviations
-            // ("chron", "unsp") would make misspellings look like words.
+            // conditions with, read from the fields' own prefixed terms: not
+            // the short titles (no own prefix), whose abbreviations ("chron",
+            // "unsp") would make misspellings look like words.
             // Letters only: codes and numbers are never spelling targets.
             std::map<std::string, Xapian::doccount> vocabulary;
             for (const auto& f : schema::kTextFields) {
-                if (f.group == schema::Group::none || f.field == TextField::short_title || f.field == TextField::code) {
-                    continue;
-                }
+                if (f.group == schema::Group::none || f.prefix.empty() || f.field == TextField::code) continue;
                 const std::string prefix(f.prefix);
                 for (auto t = db.allterms_begin(prefix); t != db.allterms_end(prefix); ++t) {
                     const std::string w = (*t).substr(prefix.size());

@@ -120,7 +120,9 @@ QueryBuilder::QueryBuilder(Ranking ranking) : ranking_(ranking), stemmer_("engli
     parser_.set_stopper(&stopper_);
     parser_.set_default_op(Xapian::Query::OP_OR);
     parser_.set_max_expansion(200, Xapian::Query::WILDCARD_LIMIT_MOST_FREQUENT);
-    for (const auto& f : schema::kTextFields) parser_.add_prefix(std::string(f.name), std::string(f.prefix));
+    for (const auto& f : schema::kTextFields) {
+        if (!f.prefix.empty()) parser_.add_prefix(std::string(f.name), std::string(f.prefix));
+    }
     // The parser keeps these alive through its reference-counted pointers.
     parser_.add_boolean_prefix(std::string(schema::kCodePrefix.name),
                                (new CodeField(schema::kCodePrefix.prefix))->release());

@@ -270,7 +270,7 @@ void Searcher::Impl::describe_hit(const Session& s, const Xapian::Enquire& enqui
             // A plain query term: it matched in one or more of the searched
             // fields; find out which below.
             for (const auto& f : schema::kTextFields) {
-                if (f.group != schema::Group::none) {
+                if (f.group != schema::Group::none && !f.prefix.empty()) {
                     wanted.emplace((stemmed ? "Z" : "") + std::string(f.prefix) + word, f.field);
                 }
             }
@@ -278,7 +278,7 @@ void Searcher::Impl::describe_hit(const Session& s, const Xapian::Enquire& enqui
         }
         // A field term ("title:fracture" -> XTfracture) matched in that field.
         for (const auto& f : schema::kTextFields) {
-            if (word.starts_with(f.prefix) && word.size() > f.prefix.size() &&
+            if (!f.prefix.empty() && word.starts_with(f.prefix) && word.size() > f.prefix.size() &&
                 std::isupper(static_cast<unsigned char>(word[f.prefix.size()])) == 0) {
                 ++hits_per_field[f.field];
             }

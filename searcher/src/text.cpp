@@ -8,9 +8,14 @@
 namespace icd::detail {
 
 std::vector<std::string> words(std::string_view text) {
+    // One generator per thread, reused: building one costs more than
+    // splitting a short phrase.
+    thread_local Xapian::TermGenerator tg = [] {
+        Xapian::TermGenerator g;
+        g.set_stemming_strategy(Xapian::TermGenerator::STEM_NONE);
+        return g;
+    }();
     Xapian::Document doc;
-    Xapian::TermGenerator tg;
-    tg.set_stemming_strategy(Xapian::TermGenerator::STEM_NONE);
     tg.set_document(doc);
     tg.index_text(std::string(text));
     std::vector<std::pair<Xapian::termpos, std::string>> at;

@@ -69,7 +69,7 @@ enum class Positions : std::uint8_t {
 struct TextFieldSpec {
     TextField field;
     std::string_view name;     // user-facing field name ("title:fracture")
-    std::string_view prefix;   // term prefix
+    std::string_view prefix;   // term prefix; empty: not indexed on its own (bulky, never asked for by name)
     unsigned weight;           // wdf increment per occurrence in the group copy
     Group group;
     Positions positions;
@@ -79,12 +79,12 @@ struct TextFieldSpec {
 inline constexpr std::array<TextFieldSpec, 17> kTextFields{{
     {TextField::code, "code", "XC", 6, Group::official, Positions::all, "the code, with and without its dot"},
     {TextField::title, "title", "XT", 6, Group::official, Positions::all, "order file long title"},
-    {TextField::short_title, "short", "XS", 1, Group::official, Positions::group_only, "order file short title"},
+    {TextField::short_title, "short", "", 1, Group::official, Positions::group_only, "order file short title"},
     {TextField::inclusion, "inclusion", "XI", 4, Group::official, Positions::group_only, "tabular inclusionTerm and includes notes"},
     {TextField::index_term, "index", "XA", 3, Group::official, Positions::group_only, "Alphabetic Index term paths"},
     {TextField::index_above, "indexabove", "XL", 3, Group::official, Positions::none, "Alphabetic Index paths of an ancestor marked \"-\""},
     {TextField::tables, "tables", "XM", 2, Group::official, Positions::group_only, "Drug, Neoplasm and External-cause tables"},
-    {TextField::context, "context", "XH", 1, Group::official, Positions::none, "titles and inclusion terms of parent codes, section title"},
+    {TextField::context, "context", "", 1, Group::official, Positions::none, "titles and inclusion terms of parent codes, section title"},
     {TextField::seventh, "seventh", "X7", 2, Group::official, Positions::group_only, "tabular sevenChrDef for the 7th character"},
     {TextField::notes, "notes", "XN", 0, Group::none, Positions::none, "tabular excludes1/2, codeFirst, useAdditionalCode, codeAlso, notes"},
     {TextField::description, "description", "XD", 1, Group::article, Positions::group_only, "article description"},

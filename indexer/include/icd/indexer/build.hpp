@@ -47,6 +47,7 @@ struct BuildSummary {
     std::size_t synonyms_curated = 0;           // thesaurus phrases loaded
     std::size_t synonyms_cross_references = 0;  // Alphabetic Index "see"/"see also" phrases loaded
     std::size_t pruned = 0;   // old generations removed
+    std::vector<std::pair<std::string, double>> stage_seconds;  // where the time went
     double seconds = 0;
     long peak_rss_kb = 0;
 };
