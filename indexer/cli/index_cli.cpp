@@ -107,8 +107,15 @@ void print_references(const indexer::ReferenceStats& r, bool verbose) {
     print_examples(r.unresolved, verbose);
 }
 
-void print_warnings(const indexer::Diagnostics& warnings) {
-    for (const auto& w : warnings) std::cerr << kProgram << ": warning: " << w.str() << '\n';
+// The first 10 warnings, or all with --verbose: a partial release (the
+// bundled test release) leaves most articles unattached, and a screenful of
+// the same warning helps nobody.
+void print_warnings(const indexer::Diagnostics& warnings, bool verbose) {
+    const std::size_t n = verbose ? warnings.size() : std::min<std::size_t>(warnings.size(), 10);
+    for (std::size_t i = 0; i < n; ++i) std::cerr << kProgram << ": warning: " << warnings[i].str() << '\n';
+    if (n < warnings.size()) {
+        std::cerr << kProgram << ": warning: ... " << warnings.size() - n << " more (--verbose lists all)\n";
+    }
 }
 
 void print_summary(const BuildOptions& o, const indexer::BuildSummary& s, bool verbose) {
@@ -218,7 +225,7 @@ int cmd_build(const std::vector<std::string>& args, bool validate_only) {
         auto loaded = indexer::load_sources(o);
         clear_progress(progress);
         if (!loaded) return report(kProgram, loaded.error());
-        print_warnings(loaded->warnings);
+        print_warnings(loaded->warnings, verbose);
         std::cout << "Sources are valid: " << with_commas(loaded->order.size()) << " codes, "
                   << with_commas(loaded->tabular.codes.size()) << " tabular codes, "
                   << with_commas(loaded->alpha.entries.size()) << " index references, " << loaded->articles.size()
@@ -234,7 +241,7 @@ int cmd_build(const std::vector<std::string>& args, bool validate_only) {
     auto summary = indexer::build_index(o);
     clear_progress(progress);
     if (!summary) return report(kProgram, summary.error());
-    print_warnings(summary->warnings);
+    print_warnings(summary->warnings, verbose);
     print_summary(o, *summary, verbose);
     return 0;
 }

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cctype>
 #include <regex>
+#include <set>
 
 #include "icd/code.hpp"
 #include "xml_util.hpp"
@@ -72,20 +73,23 @@ void for_each_object(const json& obj, const char* key, Fn&& fn) {
     }
 }
 
-std::vector<RelatedCode> get_related(const json& obj, const char* key) {
+// ICD-10-CM references carry the official title (checked by the
+// validator); CPT references may carry our own short words.
+std::vector<RelatedCode> get_related(const json& obj, const char* key, bool title_required) {
     std::vector<RelatedCode> out;
     for_each_object(obj, key, [&](const json& o, const std::string& field) {
-        check_keys(o, field, {"code", "note"});
-        out.push_back({get_string(o, field, "code", true), get_string(o, field, "note", false)});
+        check_keys(o, field, {"code", "title", "note"});
+        out.push_back({get_string(o, field, "code", true), get_string(o, field, "title", title_required),
+                       get_string(o, field, "note", false)});
     });
     return out;
 }
 
 Article from_json(const json& root, const std::string& name) {
     require_object(root, "(document)");
-    check_keys(root, "", {"format", "code", "title", "description", "also_known_as", "key_points",
-                          "clinical_scenarios", "specialties", "coding_guidelines", "related_icd10cm",
-                          "related_cpt", "faqs", "sources", "reviewed"});
+    check_keys(root, "", {"format", "code", "title", "description", "also_known_as", "presentation", "causes",
+                          "subcodes", "key_points", "clinical_scenarios", "specialties", "coding_guidelines",
+                          "related_icd10cm", "related_cpt", "faqs", "sources", "reviewed"});
     const std::string format = get_string(root, "", "format", true);
     if (format != kArticleFormat) {
         throw FieldError{"format", "is '" + format + "', this indexer reads '" + std::string(kArticleFormat) + "'"};
@@ -97,6 +101,13 @@ Article from_json(const json& root, const std::string& name) {
     a.title = get_string(root, "", "title", true);
     a.description = get_string(root, "", "description", true);
     a.also_known_as = get_strings(root, "", "also_known_as");
+    a.presentation = get_strings(root, "", "presentation");
+    a.causes = get_strings(root, "", "causes");
+    for_each_object(root, "subcodes", [&](const json& o, const std::string& field) {
+        check_keys(o, field, {"code", "title", "when"});
+        a.subcodes.push_back({get_string(o, field, "code", true), get_string(o, field, "title", true),
+                              get_string(o, field, "when", true)});
+    });
     a.key_points = get_strings(root, "", "key_points");
     a.clinical_scenarios = get_strings(root, "", "clinical_scenarios");
     for_each_object(root, "specialties", [&](const json& o, const std::string& field) {
@@ -112,8 +123,8 @@ Article from_json(const json& root, const std::string& name) {
         a.use_when = get_strings(*it, "coding_guidelines", "use_when");
         a.do_not_use_when = get_strings(*it, "coding_guidelines", "do_not_use_when");
     }
-    a.related_icd10cm = get_related(root, "related_icd10cm");
-    a.related_cpt = get_related(root, "related_cpt");
+    a.related_icd10cm = get_related(root, "related_icd10cm", true);
+    a.related_cpt = get_related(root, "related_cpt", false);
     for_each_object(root, "faqs", [&](const json& o, const std::string& field) {
         check_keys(o, field, {"question", "answer"});
         a.faqs.push_back({get_string(o, field, "question", true), get_string(o, field, "answer", true)});
@@ -221,11 +232,32 @@ Diagnostics validate_article(const Article& a, const CodeTable& codes) {
         add("title", "'" + a.title + "' is not the official title of " + display_code(entry->key) + " ('" +
                          entry->long_title + "'); the official title is shown");
     }
-    for (std::size_t i = 0; i < a.related_icd10cm.size(); ++i) {
-        const std::string& code = a.related_icd10cm[i].code;
+    // Every ICD-10-CM code the article names is declared with its official
+    // title; a title that is not the code's is a contradiction.
+    std::set<std::string> declared;
+    auto check_declared = [&](const std::string& field, const std::string& code, const std::string& title) {
         const auto k = code_key(code);
-        if (!k || !codes.contains(*k)) {
-            add("related_icd10cm[" + std::to_string(i) + "].code", code + " is not a code of this release");
+        const OrderEntry* e = k ? codes.find(*k) : nullptr;
+        if (e == nullptr) {
+            add(field + ".code", code + " is not a code of this release");
+            return;
+        }
+        declared.insert(*k);
+        if (!same_title(e->long_title, title)) {
+            add(field + ".title", "'" + title + "' is not the official title of " + display_code(*k) + " ('" +
+                                      e->long_title + "')");
+        }
+    };
+    for (std::size_t i = 0; i < a.related_icd10cm.size(); ++i) {
+        check_declared("related_icd10cm[" + std::to_string(i) + "]", a.related_icd10cm[i].code,
+                       a.related_icd10cm[i].title);
+    }
+    for (std::size_t i = 0; i < a.subcodes.size(); ++i) {
+        const std::string field = "subcodes[" + std::to_string(i) + "]";
+        check_declared(field, a.subcodes[i].code, a.subcodes[i].title);
+        const auto k = code_key(a.subcodes[i].code);
+        if (key && k && (k->size() <= key->size() || k->rfind(*key, 0) != 0)) {
+            add(field + ".code", a.subcodes[i].code + " is not below " + a.code);
         }
     }
     for (std::size_t i = 0; i < a.related_cpt.size(); ++i) {
@@ -240,7 +272,12 @@ Diagnostics validate_article(const Article& a, const CodeTable& codes) {
              ++it) {
             const std::string mention = (*it)[0].str();
             const auto k = code_key(mention);
-            if (!k || !codes.contains(*k)) add(field, "mentions " + mention + ", which is not a code of this release");
+            if (!k || !codes.contains(*k)) {
+                add(field, "mentions " + mention + ", which is not a code of this release");
+            } else if (*k != key.value_or("") && declared.count(*k) == 0) {
+                add(field, "mentions " + mention + " without declaring it (with its official title) in related_icd10cm "
+                           "or subcodes");
+            }
         }
     };
     check_text("description", a.description);
@@ -250,6 +287,11 @@ Diagnostics validate_article(const Article& a, const CodeTable& codes) {
         }
     };
     check_list("also_known_as", a.also_known_as);
+    check_list("presentation", a.presentation);
+    check_list("causes", a.causes);
+    for (std::size_t i = 0; i < a.subcodes.size(); ++i) {
+        check_text("subcodes[" + std::to_string(i) + "].when", a.subcodes[i].when);
+    }
     check_list("key_points", a.key_points);
     check_list("clinical_scenarios", a.clinical_scenarios);
     check_list("coding_guidelines.use_when", a.use_when);

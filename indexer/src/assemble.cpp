@@ -1,6 +1,7 @@
 #include "icd/indexer/assemble.hpp"
 
 #include <algorithm>
+#include <memory>
 #include <unordered_map>
 #include <string_view>
 #include <unordered_set>
@@ -151,6 +152,20 @@ Assembly assemble(const AssembleSources& src) {
         }
     }
 
+    // Category articles reach every code below the category; a category
+    // article's subcode notes reach the subcode and every code below it.
+    std::unordered_map<std::string, std::shared_ptr<const Article>> category_articles;
+    std::unordered_map<std::string, std::vector<std::string>> subcode_notes;
+    for (const auto& [key, article] : articles) {
+        if (key.size() == 3) category_articles.emplace(key, std::make_shared<const Article>(*article));
+        for (const auto& sub : article->subcodes) {
+            auto k = code_key(sub.code);
+            if (!k || !codes.contains(*k)) continue;  // reported by validate_article
+            add_unique(subcode_notes[*k], sub.when);
+            for_each_below(*k, [&](const std::string& below) { add_unique(subcode_notes[below], sub.when); });
+        }
+    }
+
     out.records.reserve(src.order.size());
     for (const auto& e : src.order) {
         CodeRecord r;
@@ -203,6 +218,12 @@ Assembly assemble(const AssembleSources& src) {
             r.article = *it->second;
             ++out.articles_attached;
         }
+        if (e.key.size() > 3) {
+            if (auto it = category_articles.find(e.key.substr(0, 3)); it != category_articles.end()) {
+                r.category_article = it->second;
+            }
+        }
+        if (auto it = subcode_notes.find(e.key); it != subcode_notes.end()) r.subcode_notes = it->second;
         out.records.push_back(std::move(r));
     }
     return out;

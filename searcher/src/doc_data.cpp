@@ -25,14 +25,18 @@ std::string str(const json& j, const char* key) {
 
 json related_to_json(const std::vector<RelatedCode>& codes) {
     json a = json::array();
-    for (const auto& r : codes) a.push_back({{"code", r.code}, {"note", r.note}});
+    for (const auto& r : codes) {
+        json o{{"code", r.code}, {"note", r.note}};
+        if (!r.title.empty()) o["title"] = r.title;
+        a.push_back(std::move(o));
+    }
     return a;
 }
 
 std::vector<RelatedCode> related_from_json(const json& j, const char* key) {
     std::vector<RelatedCode> out;
     if (auto it = j.find(key); it != j.end()) {
-        for (const auto& r : *it) out.push_back({str(r, "code"), str(r, "note")});
+        for (const auto& r : *it) out.push_back({str(r, "code"), str(r, "title"), str(r, "note")});
     }
     return out;
 }
@@ -65,11 +69,16 @@ json article_to_json(const Article& a) {
     }
     json faqs = json::array();
     for (const auto& f : a.faqs) faqs.push_back({{"question", f.question}, {"answer", f.answer}});
+    json subcodes = json::array();
+    for (const auto& c : a.subcodes) subcodes.push_back({{"code", c.code}, {"title", c.title}, {"when", c.when}});
     return json{{"file", a.file},
                 {"code", a.code},
                 {"title", a.title},
                 {"description", a.description},
                 {"also_known_as", a.also_known_as},
+                {"presentation", a.presentation},
+                {"causes", a.causes},
+                {"subcodes", std::move(subcodes)},
                 {"key_points", a.key_points},
                 {"clinical_scenarios", a.clinical_scenarios},
                 {"specialties", std::move(specialties)},
@@ -87,6 +96,11 @@ Article article_from_json(const json& j) {
     a.title = str(j, "title");
     a.description = str(j, "description");
     a.also_known_as = strings(j, "also_known_as");
+    a.presentation = strings(j, "presentation");
+    a.causes = strings(j, "causes");
+    if (auto it = j.find("subcodes"); it != j.end()) {
+        for (const auto& c : *it) a.subcodes.push_back({str(c, "code"), str(c, "title"), str(c, "when")});
+    }
     a.key_points = strings(j, "key_points");
     a.clinical_scenarios = strings(j, "clinical_scenarios");
     if (auto it = j.find("specialties"); it != j.end()) {
@@ -128,6 +142,8 @@ std::string encode_record(const CodeRecord& r) {
     if (!r.notes.empty()) j["notes"] = notes_to_json(r.notes);
     if (!r.seventh_character.empty()) j["seventh"] = r.seventh_character;
     if (r.article) j["article"] = article_to_json(*r.article);
+    if (!r.subcode_notes.empty()) j["subcode_notes"] = r.subcode_notes;
+    if (r.category_article) j["category_article"] = r.category_article->code;
     return j.dump(-1, ' ', false, json::error_handler_t::replace);
 }
 
@@ -151,6 +167,13 @@ CodeRecord decode_record(const std::string& data) {
     if (auto it = j.find("notes"); it != j.end()) r.notes = notes_from_json(*it);
     r.seventh_character = str(j, "seventh");
     if (auto it = j.find("article"); it != j.end()) r.article = article_from_json(*it);
+    r.subcode_notes = strings(j, "subcode_notes");
+    if (auto it = j.find("category_article"); it != j.end()) {
+        // Only the code is stored; lookup() fetches the article itself.
+        auto stub = std::make_shared<Article>();
+        stub->code = it->get<std::string>();
+        r.category_article = std::move(stub);
+    }
     return r;
 }
 

@@ -49,6 +49,8 @@ template <typename Fn>
 void for_each_article_text(const Article& a, Fn&& fn) {
     fn(TextField::description, a.description);
     for (const auto& s : a.also_known_as) fn(TextField::also_known_as, s);
+    for (const auto& s : a.presentation) fn(TextField::presentation, s);
+    for (const auto& s : a.causes) fn(TextField::causes, s);
     for (const auto& s : a.key_points) fn(TextField::key_points, s);
     for (const auto& s : a.clinical_scenarios) fn(TextField::scenarios, s);
     for (const auto& s : a.specialties) {
@@ -81,6 +83,14 @@ void for_each_text(const CodeRecord& r, Fn&& fn) {
     // code match in a plain search.
     for (const auto& n : r.notes) fn(n.kind == NoteKind::includes ? TextField::inclusion : TextField::notes, n.text);
     if (r.article) for_each_article_text(*r.article, fn);
+    for (const auto& s : r.subcode_notes) fn(TextField::subcode_note, s);
+    if (r.category_article) {
+        const Article& c = *r.category_article;
+        fn(TextField::category, c.description);
+        for (const auto& s : c.also_known_as) fn(TextField::category, s);
+        for (const auto& s : c.presentation) fn(TextField::category, s);
+        for (const auto& s : c.causes) fn(TextField::category, s);
+    }
 }
 
 }  // namespace
@@ -130,6 +140,9 @@ std::string IndexWriter::content_hash(const CodeRecord& record) {
     // What is indexed but not stored in the document data.
     for (const auto& c : record.context) h.add(c);
     for (const auto& e : record.entry_phrases) h.add(e);
+    if (record.category_article) {
+        h.add(detail::article_to_json(*record.category_article).dump());
+    }
     return h.hex();
 }
 

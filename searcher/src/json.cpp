@@ -116,7 +116,9 @@ std::string code_detail(const CodeDetail& d, Style style) {
            {"index_terms", d.index_terms},
            {"notes", detail::notes_to_json(d.notes)},
            {"seventh_character", d.seventh_character},
-           {"article", d.article ? detail::article_to_json(*d.article) : json(nullptr)}};
+           {"article", d.article ? detail::article_to_json(*d.article) : json(nullptr)},
+           {"category_article", d.category_article ? detail::article_to_json(*d.category_article) : json(nullptr)},
+           {"subcode_notes", d.subcode_notes}};
     return dump(j, style);
 }
 

@@ -90,9 +90,18 @@ std::string join(const std::vector<std::string>& items, std::string_view sep) {
     return out;
 }
 
+std::string category_text(const Article& c) {
+    std::vector<std::string> texts{c.description};
+    texts.insert(texts.end(), c.also_known_as.begin(), c.also_known_as.end());
+    texts.insert(texts.end(), c.presentation.begin(), c.presentation.end());
+    texts.insert(texts.end(), c.causes.begin(), c.causes.end());
+    return join(texts, " ");
+}
+
 // The displayable text of one field of a stored record (context is not
-// stored, so it has none).
-std::string field_text(const CodeRecord& r, TextField field) {
+// stored, so it has none; the category article comes from the category's
+// own document, passed in when it was fetched).
+std::string field_text(const CodeRecord& r, TextField field, const Article* category = nullptr) {
     switch (field) {
         case TextField::code: return display_code(r.key);
         case TextField::title: return r.title;
@@ -103,6 +112,8 @@ std::string field_text(const CodeRecord& r, TextField field) {
         case TextField::tables: return join(r.table_terms, "; ");
         case TextField::context: return {};
         case TextField::seventh: return r.seventh_character;
+        case TextField::subcode_note: return join(r.subcode_notes, " ");
+        case TextField::category: return category ? category_text(*category) : std::string();
         case TextField::notes: {
             std::vector<std::string> texts;
             for (const auto& n : r.notes) texts.push_back(n.text);
@@ -115,6 +126,8 @@ std::string field_text(const CodeRecord& r, TextField field) {
     switch (field) {
         case TextField::description: return a.description;
         case TextField::also_known_as: return join(a.also_known_as, "; ");
+        case TextField::presentation: return join(a.presentation, " ");
+        case TextField::causes: return join(a.causes, " ");
         case TextField::key_points: return join(a.key_points, " ");
         case TextField::scenarios: return join(a.clinical_scenarios, " ");
         case TextField::specialties: {
@@ -259,7 +272,8 @@ void Searcher::Impl::describe_hit(const Session& s, const Xapian::Enquire& enqui
                                   Hit& hit) const {
     // Which fields did the query terms match in? Check prefix+term for every
     // (query term, field) pair, walking the document's sorted termlist once.
-    std::map<std::string, TextField> wanted;
+    std::map<std::string, std::pair<TextField, std::string>> wanted;  // prefixed term -> field, query term
+    std::set<std::string> plain_terms;                                  // query terms searched unprefixed
     std::map<TextField, std::size_t> hits_per_field;
     for (auto t = enquire.get_matching_terms_begin(it); t != enquire.get_matching_terms_end(it); ++t) {
         const std::string term = *t;
@@ -269,9 +283,10 @@ void Searcher::Impl::describe_hit(const Session& s, const Xapian::Enquire& enqui
         if (std::isupper(static_cast<unsigned char>(word[0])) == 0) {
             // A plain query term: it matched in one or more of the searched
             // fields; find out which below.
+            plain_terms.insert(term);
             for (const auto& f : schema::kTextFields) {
                 if (f.group != schema::Group::none && !f.prefix.empty()) {
-                    wanted.emplace((stemmed ? "Z" : "") + std::string(f.prefix) + word, f.field);
+                    wanted.emplace((stemmed ? "Z" : "") + std::string(f.prefix) + word, std::pair{f.field, term});
                 }
             }
             continue;
@@ -284,13 +299,27 @@ void Searcher::Impl::describe_hit(const Session& s, const Xapian::Enquire& enqui
             }
         }
     }
+    std::set<std::string> explained;
     auto tl = s.db.termlist_begin(*it);
     const auto tl_end = s.db.termlist_end(*it);
-    for (const auto& [term, field] : wanted) {
-        tl.skip_to(term);
+    for (const auto& [prefixed, match] : wanted) {
+        tl.skip_to(prefixed);
         if (tl == tl_end) break;
-        if (*tl == term) ++hits_per_field[field];
+        if (*tl == prefixed) {
+            ++hits_per_field[match.first];
+            explained.insert(match.second);
+        }
     }
+    // Words matched only through fields without a prefix of their own: the
+    // inherited context or the category's article. Fetch the latter to show
+    // why the code matched.
+    std::optional<CodeRecord> category;
+    const std::size_t unexplained = plain_terms.size() - std::min(plain_terms.size(), explained.size());
+    if (unexplained > 0 && record.category_article && record.key.size() > 3) {
+        category = Impl::find(s.db, record.key.substr(0, 3));
+        if (category && category->article) hits_per_field[TextField::category] = unexplained;
+    }
+    const Article* category_article = category && category->article ? &*category->article : nullptr;
     for (const auto& f : schema::kTextFields) {
         if (hits_per_field.count(f.field)) hit.matched_fields.emplace_back(f.name);
     }
@@ -302,12 +331,12 @@ void Searcher::Impl::describe_hit(const Session& s, const Xapian::Enquire& enqui
     for (const auto& f : schema::kTextFields) {
         auto c = hits_per_field.find(f.field);
         if (c == hits_per_field.end() || c->second <= best_count) continue;
-        if (field_text(record, f.field).empty()) continue;
+        if (field_text(record, f.field, category_article).empty()) continue;
         best = f.field;
         best_count = c->second;
     }
     const TextField field = best.value_or(TextField::title);
-    const std::string text = strip_markers(field_text(record, field));
+    const std::string text = strip_markers(field_text(record, field, category_article));
     const std::string html = mset.snippet(text, opt.snippet_bytes, s.builder.stemmer(),
                                           Xapian::MSet::SNIPPET_EXHAUSTIVE,
                                           std::string(1, kHiStart), std::string(1, kHiEnd), "…");
@@ -411,6 +440,10 @@ Result<CodeDetail> Searcher::lookup(std::string_view code) const {
             d.index_terms = record->index_terms;
             d.seventh_character = record->seventh_character;
             d.article = record->article;
+            d.subcode_notes = record->subcode_notes;
+            if (record->category_article && record->key.size() > 3) {
+                if (auto category = Impl::find(s.db, record->key.substr(0, 3))) d.category_article = category->article;
+            }
             d.notes = record->notes;
             for (auto& n : d.notes) {
                 if (n.from.empty()) n.from = record->key;

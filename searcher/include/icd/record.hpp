@@ -4,6 +4,7 @@
 // the schema table; the searcher returns parts of it with hits.
 #pragma once
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -32,9 +33,18 @@ struct Note {
 };
 
 struct RelatedCode {
-    std::string code;  // as written in the article (display form)
-    std::string note;  // why it is related / when to use it instead
+    std::string code;   // as written in the article (display form)
+    std::string title;  // ICD-10-CM: the official title, checked; CPT: our own short words
+    std::string note;   // why it is related / when to use it instead
     bool operator==(const RelatedCode&) const = default;
+};
+
+// In a category article: which code below the category applies when.
+struct Subcode {
+    std::string code;   // display form, "M61.2" or "M61.2-"
+    std::string title;  // official title, checked
+    std::string when;   // site, laterality, type, setting that select it
+    bool operator==(const Subcode&) const = default;
 };
 
 struct Specialty {
@@ -59,6 +69,9 @@ struct Article {
     std::string title; // the title the article claims; the official one wins
     std::string description;
     std::vector<std::string> also_known_as;
+    std::vector<std::string> presentation;   // how patients and clinicians describe it: symptoms, signs
+    std::vector<std::string> causes;         // typical causes, settings and populations
+    std::vector<Subcode> subcodes;           // which codes below apply when
     std::vector<std::string> key_points;
     std::vector<std::string> clinical_scenarios;
     std::vector<Specialty> specialties;
@@ -89,7 +102,12 @@ struct CodeRecord {
     std::vector<std::string> entry_phrases;    // more exact-entry phrases, not displayed ("Acetaminophen > Poisoning")
     std::vector<Note> notes;                   // written on this code in the tabular
     std::string seventh_character;             // "A: initial encounter for closed fracture"
-    std::optional<Article> article;
+    std::optional<Article> article;            // the code's own article
+    // The article of the code's category (for codes below a category with an
+    // article), indexed with a low weight and not stored; and the "when"
+    // notes of that article's subcode entries that apply to this code.
+    std::shared_ptr<const Article> category_article;
+    std::vector<std::string> subcode_notes;
 };
 
 }  // namespace icd

@@ -23,7 +23,7 @@ namespace icd::schema {
 
 // Bumped whenever terms, slots or document data change incompatibly. Stored
 // in the index metadata; the searcher refuses an index of another version.
-inline constexpr int kVersion = 2;
+inline constexpr int kVersion = 3;
 
 // Free-text fields. Each is indexed under its own prefix (so "title:fracture"
 // searches titles only) and, unless its group is `none`, once more without a
@@ -51,6 +51,10 @@ enum class TextField : std::uint8_t {
     notes,          // excludes1/2, code first, use additional, code also
     description,    // article: description
     also_known_as,  // article: also-known-as names
+    presentation,   // article: how patients and clinicians describe it
+    causes,         // article: typical causes, settings, populations
+    subcode_note,   // category article: when this code (or its ancestor below the category) applies
+    category,       // the category's article, for the codes below the category
     key_points,     // article: key diagnostic points
     scenarios,      // article: clinical scenarios
     specialties,    // article: specialty documentation/scenarios/billing
@@ -76,7 +80,7 @@ struct TextFieldSpec {
     std::string_view source;   // where the text comes from (for docs)
 };
 
-inline constexpr std::array<TextFieldSpec, 17> kTextFields{{
+inline constexpr std::array<TextFieldSpec, 21> kTextFields{{
     {TextField::code, "code", "XC", 6, Group::official, Positions::all, "the code, with and without its dot"},
     {TextField::title, "title", "XT", 6, Group::official, Positions::all, "order file long title"},
     {TextField::short_title, "short", "", 1, Group::official, Positions::group_only, "order file short title"},
@@ -89,6 +93,10 @@ inline constexpr std::array<TextFieldSpec, 17> kTextFields{{
     {TextField::notes, "notes", "XN", 0, Group::none, Positions::none, "tabular excludes1/2, codeFirst, useAdditionalCode, codeAlso, notes"},
     {TextField::description, "description", "XD", 1, Group::article, Positions::group_only, "article description"},
     {TextField::also_known_as, "aka", "XW", 2, Group::article, Positions::group_only, "article also_known_as"},
+    {TextField::presentation, "presentation", "XO", 1, Group::article, Positions::group_only, "article presentation"},
+    {TextField::causes, "causes", "XV", 1, Group::article, Positions::group_only, "article causes"},
+    {TextField::subcode_note, "subcode", "XR", 2, Group::article, Positions::group_only, "category article subcodes[].when"},
+    {TextField::category, "category", "", 1, Group::article, Positions::none, "category article: description, aka, presentation, causes"},
     {TextField::key_points, "keypoints", "XK", 1, Group::article, Positions::group_only, "article key_points"},
     {TextField::scenarios, "scenario", "XE", 1, Group::article, Positions::group_only, "article clinical_scenarios"},
     {TextField::specialties, "specialty", "XY", 1, Group::article, Positions::group_only, "article specialties"},

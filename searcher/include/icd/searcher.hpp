@@ -106,7 +106,9 @@ struct CodeDetail {
     std::vector<std::string> index_terms;
     std::vector<Note> notes;              // own notes, then inherited ones
     std::string seventh_character;
-    std::optional<Article> article;
+    std::optional<Article> article;           // the code's own article
+    std::optional<Article> category_article;  // its category's article, for a code below a category
+    std::vector<std::string> subcode_notes;   // what the category article says about this code
 };
 
 struct IndexInfo {
