@@ -3,6 +3,7 @@
 #include <boost/program_options.hpp>
 
 #include <cstdio>
+#include <fstream>
 #include <iostream>
 #include <string>
 #include <vector>
@@ -26,6 +27,7 @@ constexpr const char* kUsage =
     "Usage: icd-index build    --release DIR | --order F --tabular F --alphabetic-index F\n"
     "                          [--drug-table F] [--neoplasm-table F] [--external-cause-index F]\n"
     "                          [--articles DIR] [--thesaurus F] --index DIR [--strict] [--keep N]\n"
+    "       icd-index update   (same options as build): only what changed, publishes only on change\n"
     "       icd-index validate (same sources, writes nothing)\n"
     "       icd-index rollback --index DIR\n"
     "       icd-index --help | --version\n";
@@ -182,22 +184,70 @@ Result<Parsed> parse_command(const std::vector<std::string>& args, const po::opt
     return p;
 }
 
-int cmd_build(const std::vector<std::string>& args, bool validate_only) {
+enum class Command { build, update, validate };
+
+// One line per stage on stderr, for logs: "icd-index: stage: publishing".
+indexer::ProgressFn stage_logger(indexer::ProgressFn next) {
+    return [next = std::move(next), last = std::string()](std::string_view stage, std::size_t done,
+                                                           std::size_t total) mutable {
+        if (stage != last) {
+            last = std::string(stage);
+            std::cerr << kProgram << ": stage: " << last << std::endl;
+        }
+        if (next) next(stage, done, total);
+    };
+}
+
+// The update summary as key=value pairs on one line, for logs and monitors.
+void print_update_kv(const indexer::BuildSummary& s) {
+    char secs[32];
+    std::snprintf(secs, sizeof secs, "%.1f", s.seconds);
+    std::cout << "result=" << (s.published ? "updated" : "unchanged") << " generation=" << s.generation
+              << " added=" << s.added.size() << " updated=" << s.updated.size() << " refreshed=" << s.refreshed.size()
+              << " deleted=" << s.deleted.size() << " unchanged=" << s.unchanged.size() << " kept=" << s.kept.size()
+              << " skipped=" << s.skipped.size() << " warnings=" << s.warnings.size()
+              << " synonyms=" << (s.synonyms_changed ? "reloaded" : "same")
+              << " full_rebuild=" << (s.full_rebuild_reason.empty() ? "no" : "yes") << " seconds=" << secs << '\n';
+}
+
+void print_update(const BuildOptions& o, const indexer::BuildSummary& s) {
+    char secs[32];
+    std::snprintf(secs, sizeof secs, "%.1f s", s.seconds);
+    if (!s.full_rebuild_reason.empty()) std::cout << "Full rebuild: " << s.full_rebuild_reason << '\n';
+    if (s.published) {
+        std::cout << "Updated " << o.index.string() << ", generation " << s.generation << " (live): ";
+    } else {
+        std::cout << "No change in " << o.index.string() << ", generation " << s.generation << " stays live: ";
+    }
+    std::cout << s.added.size() << " added, " << s.updated.size() << " updated, " << s.refreshed.size()
+              << " refreshed, " << s.deleted.size() << " deleted, " << s.unchanged.size() << " unchanged, "
+              << s.kept.size() << " kept, " << s.skipped.size() << " skipped, " << s.warnings.size()
+              << " warnings, " << (s.synonyms_changed ? "synonyms reloaded, " : "") << secs << '\n';
+}
+
+int cmd_build(const std::vector<std::string>& args, Command command) {
     SourceArgs src;
-    std::string index;
-    bool strict = false, quiet = false, verbose = false;
+    std::string index, report_file;
+    bool strict = false, quiet = false, verbose = false, keep_going = false, stages = false, log_line = false;
     std::size_t keep = 2;
-    po::options_description d(validate_only ? "validate options" : "build options");
+    const char* title = command == Command::validate ? "validate options"
+                        : command == Command::update ? "update options"
+                                                     : "build options";
+    po::options_description d(title);
     add_source_options(d, src);
-    if (!validate_only) {
+    if (command != Command::validate) {
         d.add_options()
             ("index,i", po::value(&index), "index directory to publish into (default: $ICD_INDEX, else ./icd10cm.index)")
             ("keep", po::value(&keep)->default_value(2), "generations to keep, the live one included (at least 1)")
+            ("report", po::value(&report_file), "write a JSON report (codes added, updated, deleted...) to this file")
+            ("stages", po::bool_switch(&stages), "log each stage on stderr (for cron logs)")
+            ("log-line", po::bool_switch(&log_line), "update: print the summary as one key=value line (for logs)")
             ("quiet,q", po::bool_switch(&quiet), "no progress display");
     }
     d.add_options()
-        ("strict", po::bool_switch(&strict), "article problems are errors (exit 5), not warnings")
-        ("verbose,v", po::bool_switch(&verbose), "list every unresolved reference")
+        ("strict", po::bool_switch(&strict), "article and thesaurus problems are errors (exit 5), not warnings")
+        ("keep-going", po::bool_switch(&keep_going), "skip unreadable articles, thesaurus lines, order-file lines and tables, and list them")
+        ("verbose,v", po::bool_switch(&verbose), "list every unresolved reference and warning, and the time of each stage")
         ("help,h", "show this help");
     auto parsed = parse_command(args, d);
     if (!parsed) return usage_error(kProgram, parsed.error().message);
@@ -217,15 +267,18 @@ int cmd_build(const std::vector<std::string>& args, bool validate_only) {
     if (!src.thesaurus.empty()) o.thesaurus = fs::path(src.thesaurus);
     o.index = index.empty() ? default_index_path() : fs::path(index);
     o.strict = strict;
+    o.keep_going = keep_going;
     o.keep = keep;
-    const bool progress = !quiet && is_terminal(2);
+    const bool progress = !quiet && !stages && is_terminal(2);
     o.progress = make_progress(progress);
+    if (stages) o.progress = stage_logger(std::move(o.progress));
 
-    if (validate_only) {
+    if (command == Command::validate) {
         auto loaded = indexer::load_sources(o);
         clear_progress(progress);
         if (!loaded) return report(kProgram, loaded.error());
         print_warnings(loaded->warnings, verbose);
+        print_warnings(loaded->skipped, verbose);
         std::cout << "Sources are valid: " << with_commas(loaded->order.size()) << " codes, "
                   << with_commas(loaded->tabular.codes.size()) << " tabular codes, "
                   << with_commas(loaded->alpha.entries.size()) << " index references, " << loaded->articles.size()
@@ -238,11 +291,26 @@ int cmd_build(const std::vector<std::string>& args, bool validate_only) {
         return 0;
     }
 
-    auto summary = indexer::build_index(o);
+    auto summary = command == Command::update ? indexer::update_index(o) : indexer::build_index(o);
     clear_progress(progress);
     if (!summary) return report(kProgram, summary.error());
     print_warnings(summary->warnings, verbose);
-    print_summary(o, *summary, verbose);
+    print_warnings(summary->skipped, verbose);
+    if (!report_file.empty()) {
+        std::ofstream out(report_file);
+        out << indexer::report_json(o, *summary) << '\n';
+        if (!out) return report(kProgram, make_error(Errc::io, "cannot write report " + report_file));
+    }
+    if (command == Command::update) {
+        if (log_line) {
+            print_update_kv(*summary);
+        } else {
+            print_update(o, *summary);
+        }
+        if (verbose) print_summary(o, *summary, verbose);
+    } else {
+        print_summary(o, *summary, verbose);
+    }
     return 0;
 }
 
@@ -278,7 +346,7 @@ int cmd_rollback(const std::vector<std::string>& args) {
 
 int index_main(int argc, char** argv) {
     std::vector<std::string> args(argv + 1, argv + argc);
-    if (args.empty()) return usage_error(kProgram, "no command given (build, validate or rollback)");
+    if (args.empty()) return usage_error(kProgram, "no command given (build, update, validate or rollback)");
     const std::string command = args.front();
     args.erase(args.begin());
     if (command == "--help" || command == "-h" || command == "help") {
@@ -290,13 +358,14 @@ int index_main(int argc, char** argv) {
         return 0;
     }
     try {
-        if (command == "build") return cmd_build(args, false);
-        if (command == "validate") return cmd_build(args, true);
+        if (command == "build") return cmd_build(args, Command::build);
+        if (command == "update") return cmd_build(args, Command::update);
+        if (command == "validate") return cmd_build(args, Command::validate);
         if (command == "rollback") return cmd_rollback(args);
     } catch (const std::exception& e) {
         return report(kProgram, make_error(Errc::internal, std::string("unexpected error: ") + e.what()));
     }
-    return usage_error(kProgram, "unknown command '" + command + "' (build, validate or rollback)");
+    return usage_error(kProgram, "unknown command '" + command + "' (build, update, validate or rollback)");
 }
 
 }  // namespace icd::cli

@@ -190,7 +190,7 @@ Result<Article> read_article(const std::filesystem::path& path) {
     return parse_article(*text, path.string());
 }
 
-Result<std::vector<Article>> read_articles(const std::filesystem::path& dir) {
+Result<std::vector<Article>> read_articles(const std::filesystem::path& dir, Diagnostics* skipped) {
     std::error_code ec;
     if (!std::filesystem::is_directory(dir, ec)) {
         return make_error(Errc::source_invalid, dir.string() + ": articles directory does not exist");
@@ -205,8 +205,13 @@ Result<std::vector<Article>> read_articles(const std::filesystem::path& dir) {
     out.reserve(files.size());
     for (const auto& f : files) {
         auto a = read_article(f);
-        if (!a) return std::move(a).error();
-        out.push_back(std::move(*a));
+        if (a) {
+            out.push_back(std::move(*a));
+        } else if (skipped != nullptr) {
+            skipped->push_back({f.string(), 0, "", "skipped: " + a.error().message});
+        } else {
+            return std::move(a).error();
+        }
     }
     return out;
 }

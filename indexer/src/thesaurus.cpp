@@ -23,7 +23,8 @@ std::vector<std::string> split_alternatives(const std::string& side) {
 
 }  // namespace
 
-Result<std::vector<ThesaurusEntry>> parse_thesaurus(const std::string& text, const std::string& name) {
+Result<std::vector<ThesaurusEntry>> parse_thesaurus(const std::string& text, const std::string& name,
+                                                    Diagnostics* skipped) {
     std::vector<ThesaurusEntry> out;
     std::istringstream in(text);
     std::size_t line_no = 0;
@@ -32,25 +33,35 @@ Result<std::vector<ThesaurusEntry>> parse_thesaurus(const std::string& text, con
         if (!line.empty() && line.back() == '\r') line.pop_back();
         const std::string trimmed = detail::squeeze(line);
         if (trimmed.empty() || trimmed.front() == '#') continue;
-        auto fail = [&](const std::string& reason) {
-            return make_error(Errc::source_invalid, name + ":" + std::to_string(line_no) + ": " + reason,
-                              "each line is: TERM | TERM = EXPANSION | EXPANSION (see corpus/README.md)");
-        };
         const std::size_t eq = trimmed.find('=');
-        if (eq == std::string::npos) return fail("no '=' between terms and expansions");
-        if (trimmed.find('=', eq + 1) != std::string::npos) return fail("more than one '='");
-        ThesaurusEntry e{split_alternatives(trimmed.substr(0, eq)), split_alternatives(trimmed.substr(eq + 1)), line_no};
-        if (e.terms.empty()) return fail("no term before '='");
-        if (e.expansions.empty()) return fail("no expansion after '='");
-        out.push_back(std::move(e));
+        std::string problem;
+        ThesaurusEntry e;
+        if (eq == std::string::npos) {
+            problem = "no '=' between terms and expansions";
+        } else if (trimmed.find('=', eq + 1) != std::string::npos) {
+            problem = "more than one '='";
+        } else {
+            e = {split_alternatives(trimmed.substr(0, eq)), split_alternatives(trimmed.substr(eq + 1)), line_no};
+            if (e.terms.empty()) problem = "no term before '='";
+            else if (e.expansions.empty()) problem = "no expansion after '='";
+        }
+        if (problem.empty()) {
+            out.push_back(std::move(e));
+            continue;
+        }
+        if (skipped == nullptr) {
+            return make_error(Errc::source_invalid, name + ":" + std::to_string(line_no) + ": " + problem,
+                              "each line is: TERM | TERM = EXPANSION | EXPANSION (see corpus/README.md)");
+        }
+        skipped->push_back({name, line_no, "", "skipped: " + problem});
     }
     return out;
 }
 
-Result<std::vector<ThesaurusEntry>> read_thesaurus(const std::filesystem::path& path) {
+Result<std::vector<ThesaurusEntry>> read_thesaurus(const std::filesystem::path& path, Diagnostics* skipped) {
     auto text = detail::read_file(path, "thesaurus");
     if (!text) return std::move(text).error();
-    return parse_thesaurus(*text, path.string());
+    return parse_thesaurus(*text, path.string(), skipped);
 }
 
 }  // namespace icd::indexer

@@ -25,6 +25,7 @@ struct Options {
     std::size_t limit = 10;
     std::size_t offset = 0;
     bool billable_only = false;
+    std::size_t per_category = 4;
     std::string chapter;
     bool json = false;
     bool batch = false;
@@ -133,6 +134,8 @@ Result<Options> parse(int argc, char** argv, bool& help, bool& version) {
         ("offset", po::value(&o.offset)->default_value(0), "skip this many results (paging)")
         ("billable-only,b", po::bool_switch(&o.billable_only), "only billable codes")
         ("chapter", po::value(&o.chapter), "only codes in this chapter (1-22)")
+        ("per-category", po::value(&o.per_category)->default_value(4),
+         "at most this many results from one 3-character category (0: no limit)")
         ("json", po::bool_switch(&o.json), "JSON output (format icd-search/1, docs/JSON.md)")
         ("batch", po::bool_switch(&o.batch), "read queries from stdin, write one JSON object per line")
         ("show", po::value(&o.show), "show one code: title, notes, parent, children, article")
@@ -225,6 +228,7 @@ int run_search(int argc, char** argv) {
     opt.limit = o.limit;
     opt.offset = o.offset;
     opt.billable_only = o.billable_only;
+    opt.per_category = o.per_category;
     opt.chapter = o.chapter;
 
     if (o.batch) return run_batch(*searcher, opt);

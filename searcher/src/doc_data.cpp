@@ -124,8 +124,7 @@ std::string encode_record(const CodeRecord& r) {
            {"key", r.key},
            {"title", r.title},
            {"short", r.short_title},
-           {"billable", r.billable},
-           {"order", r.order}};
+           {"billable", r.billable}};
     if (!r.chapter.empty()) {
         j["chapter"] = r.chapter;
         j["chapter_title"] = r.chapter_title;
@@ -154,7 +153,6 @@ CodeRecord decode_record(const std::string& data) {
     r.title = str(j, "title");
     r.short_title = str(j, "short");
     r.billable = j.value("billable", false);
-    r.order = j.value("order", 0U);
     r.chapter = str(j, "chapter");
     r.chapter_title = str(j, "chapter_title");
     r.section = str(j, "section");

@@ -133,6 +133,13 @@ Result<IndexWriter> IndexWriter::create(const fs::path& dir, bool open_existing)
         "create index " + dir.string());
 }
 
+std::string IndexWriter::own_hash(const CodeRecord& record) {
+    Fnv1a h;
+    h.add(record.title);
+    h.add(record.billable ? "1" : "0");
+    return h.hex();
+}
+
 std::string IndexWriter::content_hash(const CodeRecord& record) {
     Fnv1a h;
     h.add(std::to_string(schema::kVersion));
@@ -197,11 +204,11 @@ Result<void> IndexWriter::put(const CodeRecord& r) {
             if (!r.section.empty()) doc.add_boolean_term(schema::term(schema::kSection.prefix, r.section));
             if (r.article) doc.add_boolean_term(schema::term(schema::kArticle.prefix, "1"));
 
-            doc.add_value(schema::kSlotOrder, Xapian::sortable_serialise(r.order));
             doc.add_value(schema::kSlotBillable, r.billable ? "1" : "0");
             if (!r.chapter.empty()) doc.add_value(schema::kSlotChapter, r.chapter);
             doc.add_value(schema::kSlotDepth, Xapian::sortable_serialise(static_cast<double>(r.key.size())));
             doc.add_value(schema::kSlotHash, content_hash(r));
+            doc.add_value(schema::kSlotOwnHash, own_hash(r));
             doc.add_value(schema::kSlotCode, r.key);
             doc.add_value(schema::kSlotCategory, r.key.substr(0, 3));
             doc.set_data(detail::encode_record(r));
@@ -335,6 +342,22 @@ Result<void> IndexWriter::build_spelling() {
         "build spelling data");
 }
 
+Result<void> IndexWriter::clear_synonyms_and_spelling() {
+    return detail::xapian_try(
+        [&]() -> Result<void> {
+            auto& db = impl_->db;
+            std::vector<std::string> keys;
+            for (auto k = db.synonym_keys_begin(); k != db.synonym_keys_end(); ++k) keys.push_back(*k);
+            for (const auto& k : keys) db.clear_synonyms(k);
+            std::vector<std::pair<std::string, Xapian::doccount>> words;
+            for (auto w = db.spellings_begin(); w != db.spellings_end(); ++w) words.emplace_back(*w, w.get_termfreq());
+            for (const auto& [w, f] : words) db.remove_spelling(w, f);
+            impl_->synonym_words.clear();
+            return {};
+        },
+        "clear synonyms and spelling data");
+}
+
 Result<void> IndexWriter::set_metadata(std::string_view key, std::string_view value) {
     return detail::xapian_try(
         [&]() -> Result<void> {
@@ -373,6 +396,31 @@ Result<void> IndexWriter::close() {
             return {};
         },
         "close index " + impl_->path.string());
+}
+
+Result<StoredState> read_stored_state(const fs::path& path) {
+    return detail::xapian_try(
+        [&]() -> Result<StoredState> {
+            Xapian::Database db(path.string());
+            StoredState st;
+            const std::string version = db.get_metadata(std::string(schema::kMetaSchemaVersion));
+            st.schema_version = version.empty() ? 0 : std::stoi(version);
+            st.global_hash = db.get_metadata(std::string(schema::kMetaGlobalHash));
+            std::unordered_map<Xapian::docid, std::string> keys;
+            keys.reserve(db.get_doccount());
+            for (auto v = db.valuestream_begin(schema::kSlotCode); v != db.valuestream_end(schema::kSlotCode); ++v) {
+                keys.emplace(v.get_docid(), *v);
+            }
+            st.docs.reserve(keys.size());
+            for (auto v = db.valuestream_begin(schema::kSlotHash); v != db.valuestream_end(schema::kSlotHash); ++v) {
+                if (auto k = keys.find(v.get_docid()); k != keys.end()) st.docs[k->second].hash = *v;
+            }
+            for (auto v = db.valuestream_begin(schema::kSlotOwnHash); v != db.valuestream_end(schema::kSlotOwnHash); ++v) {
+                if (auto k = keys.find(v.get_docid()); k != keys.end()) st.docs[k->second].own_hash = *v;
+            }
+            return st;
+        },
+        "read index " + path.string());
 }
 
 }  // namespace icd

@@ -91,6 +91,7 @@ Ranking ranking_from_env() {
         else if (name == "entry") r.entry_boost = value;
         else if (name == "partial") r.partial_entry_scale = value;
         else if (name == "loose") r.loose_scale = value;
+        else if (name == "category") r.category_scale = value;
     }
     return r;
 }
@@ -152,9 +153,9 @@ BuiltQuery QueryBuilder::build_code(const std::string& key, const Xapian::Databa
     return out;
 }
 
-Xapian::Query QueryBuilder::parse(const std::string& text, unsigned flags) {
+Xapian::Query QueryBuilder::parse(const std::string& text, unsigned flags, const std::string& prefix) {
     try {
-        return parser_.parse_query(text, flags);
+        return parser_.parse_query(text, flags, prefix);
     } catch (const Xapian::QueryParserError&) {
         // Unbalanced quotes, a lone "AND", ...: search the words alone.
     }
@@ -162,7 +163,7 @@ Xapian::Query QueryBuilder::parse(const std::string& text, unsigned flags) {
     plain.reserve(text.size());
     for (char c : text) plain.push_back(is_word_byte(static_cast<unsigned char>(c)) ? c : ' ');
     try {
-        return parser_.parse_query(plain, 0);
+        return parser_.parse_query(plain, 0, prefix);
     } catch (const Xapian::QueryParserError&) {
         return Xapian::Query();
     }
@@ -297,26 +298,27 @@ std::vector<QueryBuilder::Span> QueryBuilder::match_synonyms(const std::vector<s
     return spans;
 }
 
-Xapian::Query QueryBuilder::all_words(const std::vector<std::string>& ws) const {
+Xapian::Query QueryBuilder::all_words(const std::vector<std::string>& ws, const std::string& prefix) const {
     std::vector<Xapian::Query> terms;
     for (const auto& w : ws) {
         if (is_stopword(w)) continue;
         // As QueryParser's STEM_SOME does: words stemmed ("Z" prefix),
         // numbers and codes as written.
         const bool word = std::isalpha(static_cast<unsigned char>(w[0])) != 0;
-        terms.emplace_back(word ? "Z" + stemmer_(w) : w);
+        terms.emplace_back(word ? "Z" + prefix + stemmer_(w) : prefix + w);
     }
     if (terms.empty()) return Xapian::Query();
     return Xapian::Query(Xapian::Query::OP_AND, terms.begin(), terms.end());
 }
 
-Xapian::Query QueryBuilder::plain_query(const std::vector<std::string>& ws, const std::vector<Span>& spans) {
+Xapian::Query QueryBuilder::plain_query(const std::vector<std::string>& ws, const std::vector<Span>& spans,
+                                        const std::string& prefix) {
     std::vector<Xapian::Query> parts;
     auto add_words = [&](std::size_t from, std::size_t to) {
         if (from >= to) return;
         std::string text;
         for (std::size_t i = from; i < to; ++i) text += (i > from ? " " : "") + ws[i];
-        Xapian::Query q = parse(text, Xapian::QueryParser::FLAG_DEFAULT);
+        Xapian::Query q = parse(text, Xapian::QueryParser::FLAG_DEFAULT, prefix);
         if (!q.empty()) parts.push_back(q);
     };
     std::size_t at = 0;
@@ -328,8 +330,8 @@ Xapian::Query QueryBuilder::plain_query(const std::vector<std::string>& ws, cons
         std::vector<Xapian::Query> alternatives;
         const std::vector<std::string> typed(ws.begin() + static_cast<std::ptrdiff_t>(span.begin),
                                              ws.begin() + static_cast<std::ptrdiff_t>(span.end));
-        alternatives.push_back(all_words(typed));
-        for (const auto& e : span.expansions) alternatives.push_back(all_words(words(e)));
+        alternatives.push_back(all_words(typed, prefix));
+        for (const auto& e : span.expansions) alternatives.push_back(all_words(words(e), prefix));
         std::erase_if(alternatives, [](const Xapian::Query& q) { return q.empty(); });
         if (!alternatives.empty()) {
             parts.emplace_back(Xapian::Query::OP_SYNONYM, alternatives.begin(), alternatives.end());
@@ -389,7 +391,7 @@ Xapian::Query QueryBuilder::exact_entries(const std::vector<std::string>& ws, co
     std::size_t covered = 0;
     for (const auto& span : spans) covered += span.end - span.begin;
     std::size_t content_words = 0;
-    for (const auto& w : ws) content_words += is_stopword(w) ? 0 : 1;
+    for (const auto& w : ws) content_words += is_stopword(w) ? 0U : 1U;
     if (spans.size() > 1 && covered >= content_words) {
         for (const auto& span : spans) {
             lookup({ws.begin() + static_cast<std::ptrdiff_t>(span.begin), ws.begin() + static_cast<std::ptrdiff_t>(span.end)},
@@ -430,6 +432,17 @@ BuiltQuery QueryBuilder::build(std::string_view text, const Xapian::Database& db
             for (const auto& e : span.expansions) out.expansions.push_back(phrase + " -> " + e);
         }
         std::vector<Xapian::Query> parts{plain_query(ws, spans), exact_entries(ws, spans, db)};
+        // A category's article describes the whole category: it is evidence
+        // for the codes below it, but weaker than their own text, or a word
+        // of the article ("muscle wasting" in M62's) would lift every
+        // sibling to the level of the code it names.
+        const std::string prefix(schema::spec(schema::TextField::category).prefix);
+        if (ranking_.category_scale > 0 && db.allterms_begin("Z" + prefix) != db.allterms_end("Z" + prefix)) {
+            Xapian::Query category = plain_query(ws, spans, prefix);
+            if (!category.empty()) {
+                parts.emplace_back(Xapian::Query::OP_SCALE_WEIGHT, category, ranking_.category_scale);
+            }
+        }
         // Concepts match all their words; the words one by one, weighted
         // down, keep every code that shares a word with the query in the
         // results (below the concept matches), so a query never comes back

@@ -18,12 +18,13 @@ struct Ranking {
     double entry_boost = 2.0;       // weight of an exact index entry, inclusion term or title match
     double partial_entry_scale = 0.5;  // ... relative weight when one phrase of the query is an entry
     double loose_scale = 0.05;      // weight of the query's words one by one, beside its concepts
+    double category_scale = 0.5;    // weight of matches in the category's article (codes below it)
     double bm25_k1 = 1.0;           // Xapian's defaults to start from
     double bm25_b = 0.5;
 };
 
 // The defaults, overridden for tuning experiments by the environment
-// variable ICD_RANKING="k1=1,b=0.5,entry=2,partial=0.5,loose=0.05"
+// variable ICD_RANKING="k1=1,b=0.5,entry=2,partial=0.5,loose=0.05,category=0.5"
 // (read once, when a Searcher opens; unknown names are ignored).
 Ranking ranking_from_env();
 
@@ -64,7 +65,7 @@ public:
 private:
     BuiltQuery build_code(const std::string& key, const Xapian::Database& db) const;
     // QueryParser, falling back to the bare words on a syntax error.
-    Xapian::Query parse(const std::string& text, unsigned flags);
+    Xapian::Query parse(const std::string& text, unsigned flags, const std::string& prefix = {});
     // A correction of one word: applied, or only offered ("did you mean").
     struct Fix {
         std::string word;   // empty: the word is fine as typed
@@ -80,10 +81,12 @@ private:
     };
     std::vector<Span> match_synonyms(const std::vector<std::string>& words, const Xapian::Database& db) const;
     // All words of a phrase, stemmed as the parser would, stopwords left out.
-    Xapian::Query all_words(const std::vector<std::string>& words) const;
+    // `prefix`: the field searched (empty: the plain-search fields).
+    Xapian::Query all_words(const std::vector<std::string>& words, const std::string& prefix = {}) const;
     // The plain-text query: unmatched words as parsed, each matched phrase as
     // one concept (OP_SYNONYM of the phrase and its expansions).
-    Xapian::Query plain_query(const std::vector<std::string>& words, const std::vector<Span>& spans);
+    Xapian::Query plain_query(const std::vector<std::string>& words, const std::vector<Span>& spans,
+                              const std::string& prefix = {});
     // Boosts codes with an exact entry (index entry, inclusion term, title)
     // equal to a reading of the query: as typed, or with matched phrases
     // replaced by expansions (at most 16 readings).

@@ -199,8 +199,10 @@ struct Searcher::Impl {
         idle.push_back(std::move(s));
     }
 
-    // Runs fn(session) with a live session; on DatabaseModifiedError (the
-    // database changed under us) reopens and retries once.
+    // Runs fn(session) with a live session. When the database changed or
+    // went away under it (DatabaseModifiedError; or an old generation pruned
+    // by a publish while this session still used it), the session is
+    // reopened on the live generation and fn runs once more.
     template <typename Fn>
     auto with_session(Fn&& fn, const std::string& what) -> decltype(fn(std::declval<Session&>())) {
         return detail::xapian_try(
@@ -211,11 +213,12 @@ struct Searcher::Impl {
                     release(std::move(s));
                     return result;
                 } catch (const Xapian::DatabaseModifiedError&) {
-                    s = open_session(stub_stamp(path));
-                    auto result = fn(*s);
-                    release(std::move(s));
-                    return result;
+                } catch (const Xapian::DatabaseOpeningError&) {  // also DatabaseNotFoundError
                 }
+                s = open_session(stub_stamp(path));
+                auto result = fn(*s);
+                release(std::move(s));
+                return result;
             },
             what);
     }
@@ -272,8 +275,7 @@ void Searcher::Impl::describe_hit(const Session& s, const Xapian::Enquire& enqui
                                   Hit& hit) const {
     // Which fields did the query terms match in? Check prefix+term for every
     // (query term, field) pair, walking the document's sorted termlist once.
-    std::map<std::string, std::pair<TextField, std::string>> wanted;  // prefixed term -> field, query term
-    std::set<std::string> plain_terms;                                  // query terms searched unprefixed
+    std::map<std::string, TextField> wanted;  // prefixed term -> field
     std::map<TextField, std::size_t> hits_per_field;
     for (auto t = enquire.get_matching_terms_begin(it); t != enquire.get_matching_terms_end(it); ++t) {
         const std::string term = *t;
@@ -283,10 +285,9 @@ void Searcher::Impl::describe_hit(const Session& s, const Xapian::Enquire& enqui
         if (std::isupper(static_cast<unsigned char>(word[0])) == 0) {
             // A plain query term: it matched in one or more of the searched
             // fields; find out which below.
-            plain_terms.insert(term);
             for (const auto& f : schema::kTextFields) {
                 if (f.group != schema::Group::none && !f.prefix.empty()) {
-                    wanted.emplace((stemmed ? "Z" : "") + std::string(f.prefix) + word, std::pair{f.field, term});
+                    wanted.emplace((stemmed ? "Z" : "") + std::string(f.prefix) + word, f.field);
                 }
             }
             continue;
@@ -299,25 +300,19 @@ void Searcher::Impl::describe_hit(const Session& s, const Xapian::Enquire& enqui
             }
         }
     }
-    std::set<std::string> explained;
     auto tl = s.db.termlist_begin(*it);
     const auto tl_end = s.db.termlist_end(*it);
-    for (const auto& [prefixed, match] : wanted) {
+    for (const auto& [prefixed, field] : wanted) {
         tl.skip_to(prefixed);
         if (tl == tl_end) break;
-        if (*tl == prefixed) {
-            ++hits_per_field[match.first];
-            explained.insert(match.second);
-        }
+        if (*tl == prefixed) ++hits_per_field[field];
     }
-    // Words matched only through fields without a prefix of their own: the
-    // inherited context or the category's article. Fetch the latter to show
-    // why the code matched.
+    // Words matched in the category's article (not stored with the code):
+    // fetch it from the category's document to show why the code matched.
     std::optional<CodeRecord> category;
-    const std::size_t unexplained = plain_terms.size() - std::min(plain_terms.size(), explained.size());
-    if (unexplained > 0 && record.category_article && record.key.size() > 3) {
+    if (hits_per_field.count(TextField::category) && record.category_article && record.key.size() > 3) {
         category = Impl::find(s.db, record.key.substr(0, 3));
-        if (category && category->article) hits_per_field[TextField::category] = unexplained;
+        if (!category || !category->article) hits_per_field.erase(TextField::category);
     }
     const Article* category_article = category && category->article ? &*category->article : nullptr;
     for (const auto& f : schema::kTextFields) {
@@ -358,11 +353,11 @@ Result<SearchResults> Searcher::Impl::search(Session& s, std::string_view raw, c
 
     Xapian::Enquire enquire(s.db);
     enquire.set_query(detail::QueryBuilder::apply_filters(built.query, opt));
-    const auto& ranking = s.builder.ranking();
-    enquire.set_weighting_scheme(Xapian::BM25Weight(ranking.bm25_k1, 0, 1, ranking.bm25_b, 0.5));
+    const auto& knobs = s.builder.ranking();
+    enquire.set_weighting_scheme(Xapian::BM25Weight(knobs.bm25_k1, 0, 1, knobs.bm25_b, 0.5));
     if (built.sort_by_code) {
         enquire.set_weighting_scheme(Xapian::BoolWeight());
-        enquire.set_sort_by_value(schema::kSlotOrder, false);
+        enquire.set_sort_by_value(schema::kSlotCode, false);
     } else if (opt.per_category > 0) {
         enquire.set_collapse_key(schema::kSlotCategory, static_cast<Xapian::doccount>(opt.per_category));
     }
@@ -474,11 +469,11 @@ Result<CodeDetail> Searcher::lookup(std::string_view code) const {
             add_group_notes(schema::kMetaSectionNotes, record->section);
             add_group_notes(schema::kMetaChapterNotes, record->chapter);
 
-            std::vector<std::pair<unsigned, CodeSummary>> children;
+            std::vector<std::pair<std::string, CodeSummary>> children;
             const std::string child_term = schema::term(schema::kParent.prefix, record->key);
             for (auto p = s.db.postlist_begin(child_term); p != s.db.postlist_end(child_term); ++p) {
                 const CodeRecord child = detail::decode_record(s.db.get_document(*p).get_data());
-                children.emplace_back(child.order, summary_of(child));
+                children.emplace_back(child.key, summary_of(child));
             }
             std::sort(children.begin(), children.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
             for (auto& c : children) d.children.push_back(std::move(c.second));

@@ -20,7 +20,21 @@ namespace {
 const std::string kIndexBin = ICD_INDEX_BIN;
 const std::string kSearchBin = ICD_SEARCH_BIN;
 const fs::path kRelease = ICD_TEST_DATA_DIR "/release";
-const fs::path kArticles = ICD_SOURCE_DIR "/corpus/articles";
+// The four seed articles, copied: everything they mention is in the test
+// release, so the expectations below do not move as the corpus grows.
+const fs::path& seed_articles() {
+    static const icd::test::TempDir dir;
+    static const bool copied = [] {
+        for (const char* code : {"M61.20", "M62.561", "M81.6", "G24.9"}) {
+            fs::copy_file(std::string(ICD_SOURCE_DIR "/corpus/articles/") + code + ".json",
+                          dir / (std::string(code) + ".json"));
+        }
+        return true;
+    }();
+    (void)copied;
+    return dir.path();
+}
+const fs::path kArticles = seed_articles();
 const fs::path kThesaurus = ICD_SOURCE_DIR "/corpus/thesaurus.txt";
 
 // One index for the whole program, built with the real icd-index.
@@ -118,6 +132,58 @@ BOOST_AUTO_TEST_CASE(rollback_returns_to_the_previous_generation) {
     auto none = run(kIndexBin + " rollback --index " + (dir / "i").string() + " 2>&1");
     BOOST_TEST(none.status == 8);
     BOOST_TEST(none.out.find("icd-index: error: no generation older than gen-000001") == 0U, none.out);
+}
+
+BOOST_AUTO_TEST_CASE(update_prints_one_line_and_writes_a_report) {
+    icd::test::TempDir dir;
+    const std::string base = kIndexBin + " update --release " + kRelease.string() + " --index " + (dir / "i").string();
+    auto first = run(base);
+    BOOST_TEST(first.status == 0);
+    BOOST_TEST(first.out.find("Full rebuild: the index has no live generation yet\nUpdated ") == 0U, first.out);
+    auto second = run(base + " --report " + (dir / "r.json").string());
+    BOOST_TEST(second.status == 0);
+    BOOST_TEST(second.out.find("No change in ") == 0U, second.out);
+    BOOST_TEST(second.out.find(" 138 unchanged,") != std::string::npos, second.out);
+    const json report = json::parse(icd::test::read_file(dir / "r.json"));
+    BOOST_TEST(report["format"] == "icd-index-report/1");
+    BOOST_TEST(report["unchanged"].size() == 138U);
+    auto kv = run(base + " --log-line");
+    BOOST_TEST(kv.out.find("result=unchanged generation=1 added=0 updated=0 refreshed=0 deleted=0 unchanged=138") == 0U,
+               kv.out);
+}
+
+BOOST_AUTO_TEST_CASE(a_second_run_exits_7_at_once_while_the_lock_is_held) {
+    icd::test::TempDir dir;
+    const std::string index = (dir / "i").string();
+    BOOST_TEST_REQUIRE(run(kIndexBin + " build --release " + kRelease.string() + " --index " + index).status == 0);
+    // flock(1) holds the index lock the way a running icd-index does.
+    auto r = run("flock " + shell_quote(index + "/.lock") + " " + kIndexBin + " update --release " +
+                 kRelease.string() + " --index " + index + " 2>&1");
+    BOOST_TEST(r.status == 7);
+    BOOST_TEST(r.out.find("icd-index: error: another icd-index run is writing " + index) == 0U, r.out);
+}
+
+BOOST_AUTO_TEST_CASE(nightly_reindex_logs_one_line_and_passes_the_exit_code_on) {
+    icd::test::TempDir dir;
+    const std::string env = "ICD_BIN=" + shell_quote(kIndexBin) + " ICD_INDEX=" + shell_quote((dir / "i").string()) +
+                            " ICD10CM_RELEASE=" + shell_quote(kRelease.string()) + " ";
+    const std::string script = shell_quote(ICD_SOURCE_DIR "/scripts/nightly-reindex");
+    auto first = run(env + script + " 2>&1");
+    BOOST_TEST(first.status == 0);
+    BOOST_TEST(std::regex_search(first.out, std::regex(R"(^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ \S+ icd-nightly\[\d+\]: result=updated generation=1 added=138 .* exit=0\n$)")),
+               first.out);
+    auto second = run(env + script + " 2>&1");
+    BOOST_TEST(second.out.find("result=unchanged generation=1") != std::string::npos, second.out);
+    auto locked = run("flock " + shell_quote((dir / "i/.lock").string()) + " env " + env + script + " 2>&1");
+    BOOST_TEST(locked.status == 7);
+    BOOST_TEST(locked.out.find("result=locked exit=7 reason=\"another icd-index run is writing") != std::string::npos,
+               locked.out);
+    auto bad = run("ICD_BIN=" + shell_quote(kIndexBin) + " ICD_INDEX=" + shell_quote((dir / "i").string()) +
+                   " ICD10CM_RELEASE=/nonexistent " + script + " 2>&1");
+    BOOST_TEST(bad.status == 4);
+    BOOST_TEST(bad.out.find("result=invalid exit=4 reason=\"/nonexistent: release directory does not exist\"") !=
+                   std::string::npos,
+               bad.out);
 }
 
 BOOST_AUTO_TEST_CASE(validate_checks_sources_without_writing) {

@@ -10,6 +10,7 @@
 #include "icd/indexer/build.hpp"
 
 using namespace icd::indexer;
+namespace fs = std::filesystem;
 
 namespace {
 
@@ -25,13 +26,28 @@ struct Loaded {
     }
 };
 
+// The seed articles and the M61 category article: everything they mention is
+// in the test release.
+const fs::path& articles() {
+    static const icd::test::TempDir dir;
+    static const bool copied = [] {
+        for (const char* code : {"M61.20", "M62.561", "M81.6", "G24.9", "M61"}) {
+            fs::copy_file(std::string(ICD_SOURCE_DIR "/corpus/articles/") + code + ".json",
+                          dir / (std::string(code) + ".json"));
+        }
+        return true;
+    }();
+    (void)copied;
+    return dir.path();
+}
+
 const Loaded& bundled() {
     static const Loaded loaded = [] {
         BuildOptions o;
         o.release.order = ICD_TEST_DATA_DIR "/release/icd10cm_order_2026.txt";
         o.release.tabular = ICD_TEST_DATA_DIR "/release/icd10cm_tabular_2023.xml";
         o.release.alphabetic_index = ICD_TEST_DATA_DIR "/release/icd10cm_index_2023.xml";
-        o.articles = ICD_SOURCE_DIR "/corpus/articles";
+        o.articles = articles();
         auto s = load_sources(o);
         BOOST_TEST_REQUIRE(s.has_value());
         Loaded l{std::move(*s), {}};
@@ -102,6 +118,21 @@ BOOST_AUTO_TEST_CASE(articles_attach_to_their_code_only) {
     BOOST_TEST_REQUIRE(l.get("M6120").article.has_value());
     BOOST_TEST(!l.get("M612").article.has_value());
     BOOST_TEST(l.get("M6120").title == "Paralytic calcification and ossification of muscle, unspecified site");
+}
+
+BOOST_AUTO_TEST_CASE(a_category_article_reaches_the_codes_below_it) {
+    const auto& category = bundled().get("M61");
+    BOOST_TEST_REQUIRE(category.article.has_value());
+    BOOST_TEST(!category.category_article);  // its own article, not an inherited one
+    const auto& leaf = bundled().get("M61251");
+    BOOST_TEST_REQUIRE(leaf.category_article != nullptr);
+    BOOST_TEST(leaf.category_article->code == "M61");
+    BOOST_TEST(!leaf.article.has_value());
+    // M61's subcode entry for M61.2 reaches M61.2 and every code below it.
+    BOOST_TEST_REQUIRE(leaf.subcode_notes.size() == 1U);
+    BOOST_TEST(leaf.subcode_notes[0].find("after paralysis") != std::string::npos);
+    BOOST_TEST(bundled().get("M612").subcode_notes == leaf.subcode_notes);
+    BOOST_TEST(bundled().get("M6100").subcode_notes.front().find("direct injury") != std::string::npos);
 }
 
 BOOST_AUTO_TEST_CASE(a_dash_reference_reaches_the_codes_below_it) {

@@ -4,6 +4,8 @@
 #define BOOST_TEST_MODULE build
 #include <boost/test/unit_test.hpp>
 
+#include <nlohmann/json.hpp>
+
 #include "icd/index_store.hpp"
 #include "icd/indexer/build.hpp"
 #include "icd/searcher.hpp"
@@ -16,22 +18,37 @@ namespace {
 
 const fs::path kRelease = ICD_TEST_DATA_DIR "/release";
 
+// The four seed articles: everything they mention is in the test release.
+const fs::path& seed_articles() {
+    static const icd::test::TempDir dir;
+    static const bool copied = [] {
+        for (const char* code : {"M61.20", "M62.561", "M81.6", "G24.9"}) {
+            fs::copy_file(std::string(ICD_SOURCE_DIR "/corpus/articles/") + code + ".json",
+                          dir / (std::string(code) + ".json"));
+        }
+        return true;
+    }();
+    (void)copied;
+    return dir.path();
+}
+
 BuildOptions options(const fs::path& release, const fs::path& index) {
     BuildOptions o;
     o.release.order = release / "icd10cm_order_2026.txt";
     o.release.tabular = release / "icd10cm_tabular_2023.xml";
     o.release.alphabetic_index = release / "icd10cm_index_2023.xml";
-    o.articles = fs::path(ICD_SOURCE_DIR "/corpus/articles");
+    o.articles = seed_articles();
     o.index = index;
     return o;
 }
 
-// A writable copy of the bundled release and articles to break on purpose.
+// A writable copy of the bundled release and the seed articles to change
+// or break on purpose.
 struct Copy {
     icd::test::TempDir dir;
     Copy() {
         fs::copy(kRelease, dir / "release", fs::copy_options::recursive);
-        fs::copy(ICD_SOURCE_DIR "/corpus/articles", dir / "articles", fs::copy_options::recursive);
+        fs::copy(seed_articles(), dir / "articles", fs::copy_options::recursive);
     }
     BuildOptions opts(const fs::path& index) {
         auto o = options(dir / "release", index);
@@ -185,4 +202,134 @@ BOOST_AUTO_TEST_CASE(release_files_are_found_by_their_official_names) {
     auto missing = locate_release(dir.path());
     BOOST_TEST_REQUIRE(!missing.has_value());
     BOOST_TEST(missing.error().message.find("Tabular List") != std::string::npos);
+}
+
+// ---- updates ------------------------------------------------------------------
+
+namespace {
+std::string replace_once(std::string text, const std::string& from, const std::string& to) {
+    const auto pos = text.find(from);
+    BOOST_TEST_REQUIRE(pos != std::string::npos, "no '" << from << "'");
+    return text.replace(pos, from.size(), to);
+}
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(an_update_with_no_change_writes_nothing) {
+    Copy copy;
+    const auto index = copy.dir / "index";
+    BOOST_TEST_REQUIRE(build_index(copy.opts(index)).has_value());
+    auto u = update_index(copy.opts(index));
+    BOOST_TEST_REQUIRE(u.has_value());
+    BOOST_TEST(!u->published);
+    BOOST_TEST(u->generation == 1U);
+    BOOST_TEST(u->unchanged.size() == 138U);
+    BOOST_TEST((u->added.empty() && u->updated.empty() && u->refreshed.empty() && u->deleted.empty()));
+    BOOST_TEST(live_generation(index) == 1U);
+    BOOST_TEST(icd::IndexStore::open(index)->generations().size() == 1U);
+}
+
+BOOST_AUTO_TEST_CASE(an_update_touches_only_what_changed) {
+    Copy copy;
+    const auto index = copy.dir / "index";
+    BOOST_TEST_REQUIRE(build_index(copy.opts(index)).has_value());
+    // An article edited, a code retitled, a code removed.
+    const auto article = copy.dir / "articles/M81.6.json";
+    icd::test::write_file(article, replace_once(icd::test::read_file(article), "Thinning of bone", "Loss of bone"));
+    const auto order_path = copy.dir / "release/icd10cm_order_2026.txt";
+    std::string order = icd::test::read_file(order_path);
+    order = replace_once(order, "Essential (primary) hypertension\r\n", "Essential hypertension, retitled\r\n");
+    const auto e119 = order.find(" E119 ");
+    order.erase(order.rfind('\n', e119) + 1, order.find('\n', e119) - order.rfind('\n', e119));
+    icd::test::write_file(order_path, order);
+
+    auto u = update_index(copy.opts(index));
+    BOOST_TEST_REQUIRE(u.has_value());
+    BOOST_TEST(u->published);
+    BOOST_TEST(u->generation == 2U);
+    BOOST_TEST((u->updated == std::vector<std::string>{"I10"}));
+    BOOST_TEST((u->refreshed == std::vector<std::string>{"M81.6"}));
+    BOOST_TEST((u->deleted == std::vector<std::string>{"E11.9"}));
+    BOOST_TEST(u->added.empty());
+    BOOST_TEST(u->unchanged.size() == 135U);
+    auto s = icd::Searcher::open(index);
+    BOOST_TEST(s->lookup("I10")->title == "Essential hypertension, retitled");
+    BOOST_TEST(s->lookup("E11.9").error().code == icd::Errc::not_found);
+    BOOST_TEST(s->info()->doc_count == 137U);
+}
+
+BOOST_AUTO_TEST_CASE(a_thesaurus_change_alone_republishes) {
+    Copy copy;
+    const auto index = copy.dir / "index";
+    icd::test::write_file(copy.dir / "thesaurus.txt", "heart attack = myocardial infarction\n");
+    auto o = copy.opts(index);
+    o.thesaurus = copy.dir / "thesaurus.txt";
+    BOOST_TEST_REQUIRE(build_index(o).has_value());
+    icd::test::write_file(copy.dir / "thesaurus.txt", "heart attack = myocardial infarction\nHTN = hypertension\n");
+    auto u = update_index(o);
+    BOOST_TEST_REQUIRE(u.has_value());
+    BOOST_TEST(u->published);
+    BOOST_TEST(u->synonyms_changed);
+    BOOST_TEST(u->unchanged.size() == 138U);
+    auto r = icd::Searcher::open(index)->search("HTN");
+    BOOST_TEST_REQUIRE(!r->hits.empty());
+    BOOST_TEST(r->hits[0].code.rfind("I1", 0) == 0U);
+}
+
+BOOST_AUTO_TEST_CASE(keep_going_indexes_what_is_valid_and_lists_what_it_skipped) {
+    Copy copy;
+    const auto index = copy.dir / "index";
+    BOOST_TEST_REQUIRE(build_index(copy.opts(index)).has_value());
+    // A broken article, a broken thesaurus line, an unreadable order line
+    // whose code is still recognisable (I10: billable flag 7).
+    icd::test::write_file(copy.dir / "articles/broken.json", "{ not json");
+    icd::test::write_file(copy.dir / "thesaurus.txt", "heart attack = myocardial infarction\nno equals sign\n");
+    const auto order_path = copy.dir / "release/icd10cm_order_2026.txt";
+    std::string order = icd::test::read_file(order_path);
+    const auto i10 = order.find(" I10     1 ");
+    order[i10 + 9] = '7';
+    icd::test::write_file(order_path, order);
+    auto o = copy.opts(index);
+    o.thesaurus = copy.dir / "thesaurus.txt";
+
+    auto strict = update_index(o);
+    BOOST_TEST_REQUIRE(!strict.has_value());
+    BOOST_TEST(strict.error().code == icd::Errc::source_invalid);
+
+    o.keep_going = true;
+    auto u = update_index(o);
+    BOOST_TEST_REQUIRE(u.has_value(), (u ? "" : u.error().describe()));
+    BOOST_TEST(u->skipped.size() == 3U);
+    BOOST_TEST((u->kept == std::vector<std::string>{"I10"}));
+    BOOST_TEST(u->deleted.empty());
+    std::string all;
+    for (const auto& d : u->skipped) all += d.str() + "\n";
+    BOOST_TEST(all.find("broken.json") != std::string::npos, all);
+    BOOST_TEST(all.find("thesaurus.txt:2") != std::string::npos, all);
+    BOOST_TEST(all.find("icd10cm_order_2026.txt:") != std::string::npos, all);
+    // I10 is still searchable, as it was.
+    BOOST_TEST(icd::Searcher::open(index)->lookup("I10")->title == "Essential (primary) hypertension");
+}
+
+BOOST_AUTO_TEST_CASE(an_update_without_an_index_builds_one) {
+    Copy copy;
+    auto u = update_index(copy.opts(copy.dir / "index"));
+    BOOST_TEST_REQUIRE(u.has_value());
+    BOOST_TEST(u->published);
+    BOOST_TEST(u->full_rebuild_reason == "the index has no live generation yet");
+    BOOST_TEST(u->added.size() == 138U);
+}
+
+BOOST_AUTO_TEST_CASE(the_report_lists_every_group) {
+    Copy copy;
+    auto o = copy.opts(copy.dir / "index");
+    BOOST_TEST_REQUIRE(build_index(o).has_value());
+    auto u = update_index(o);
+    BOOST_TEST_REQUIRE(u.has_value());
+    const auto j = nlohmann::json::parse(report_json(o, *u));
+    BOOST_TEST(j["format"] == "icd-index-report/1");
+    BOOST_TEST(j["published"] == false);
+    BOOST_TEST(j["unchanged"].size() == 138U);
+    for (const char* key : {"added", "updated", "refreshed", "deleted", "kept", "warnings", "skipped"}) {
+        BOOST_TEST_CONTEXT(key) { BOOST_TEST(j[key].is_array()); }
+    }
 }

@@ -14,6 +14,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "icd/record.hpp"
@@ -40,7 +41,12 @@ public:
 
     // Content hash that put() would store for `record` (stable across runs
     // and machines; changes whenever anything indexed for the code changes).
+    // The record's order number is not part of it: a new release renumbers
+    // every line, and that alone is no reason to rewrite a document.
     static std::string content_hash(const CodeRecord& record);
+    // Hash of the code's own official data (long title, billable flag): an
+    // update tells "the code changed" from "what it inherits changed".
+    static std::string own_hash(const CodeRecord& record);
     // Hash stored for `key`, or nullopt when the code has no document.
     Result<std::optional<std::string>> stored_hash(std::string_view key) const;
     // Keys of all documents, in key order.
@@ -62,6 +68,10 @@ public:
     // Call once, after the last put() and a commit().
     Result<void> build_spelling();
 
+    // Removes every synonym and spelling entry, before an update loads them
+    // again (cost: one pass over both tables).
+    Result<void> clear_synonyms_and_spelling();
+
     Result<void> set_metadata(std::string_view key, std::string_view value);
     // Notes written on a section ("M60-M63") or chapter ("13") rather than on
     // a code; the searcher shows them with every code below.
@@ -82,5 +92,19 @@ private:
     explicit IndexWriter(std::unique_ptr<Impl> impl);
     std::unique_ptr<Impl> impl_;
 };
+
+// What a published database holds, as far as an update needs to know.
+struct StoredState {
+    struct Doc {
+        std::string hash;      // content hash
+        std::string own_hash;  // hash of the code's own official data
+    };
+    std::unordered_map<std::string, Doc> docs;  // by code key
+    std::string global_hash;                    // synonyms and group notes
+    int schema_version = 0;
+};
+// Reads it with one pass over three value streams (about a second for the
+// full release). Errc::index_unavailable when the database cannot be read.
+Result<StoredState> read_stored_state(const std::filesystem::path& db);
 
 }  // namespace icd

@@ -23,7 +23,7 @@ namespace icd::schema {
 
 // Bumped whenever terms, slots or document data change incompatibly. Stored
 // in the index metadata; the searcher refuses an index of another version.
-inline constexpr int kVersion = 3;
+inline constexpr int kVersion = 5;
 
 // Free-text fields. Each is indexed under its own prefix (so "title:fracture"
 // searches titles only) and, unless its group is `none`, once more without a
@@ -96,7 +96,7 @@ inline constexpr std::array<TextFieldSpec, 21> kTextFields{{
     {TextField::presentation, "presentation", "XO", 1, Group::article, Positions::group_only, "article presentation"},
     {TextField::causes, "causes", "XV", 1, Group::article, Positions::group_only, "article causes"},
     {TextField::subcode_note, "subcode", "XR", 2, Group::article, Positions::group_only, "category article subcodes[].when"},
-    {TextField::category, "category", "", 1, Group::article, Positions::none, "category article: description, aka, presentation, causes"},
+    {TextField::category, "category", "XZ", 1, Group::none, Positions::none, "category article: description, aka, presentation, causes (searched weighted down)"},
     {TextField::key_points, "keypoints", "XK", 1, Group::article, Positions::group_only, "article key_points"},
     {TextField::scenarios, "scenario", "XE", 1, Group::article, Positions::group_only, "article clinical_scenarios"},
     {TextField::specialties, "specialty", "XY", 1, Group::article, Positions::group_only, "article specialties"},
@@ -133,12 +133,12 @@ std::string term(std::string_view prefix, std::string_view value);
 
 // Value slots.
 enum Slot : unsigned {
-    kSlotOrder = 0,     // order number, sortable_serialise (code order)
+    kSlotCode = 0,      // code key: code-order listings sort by it (parents before children)
     kSlotBillable = 1,  // "1" or "0"
     kSlotChapter = 2,   // chapter number as text
     kSlotDepth = 3,     // code key length, sortable_serialise
     kSlotHash = 4,      // content hash (hex) of everything indexed for the code
-    kSlotCode = 5,      // code key
+    kSlotOwnHash = 5,   // hash (hex) of the code's own official data: long title, billable flag
     kSlotCategory = 6,  // first three characters of the code key
 };
 struct SlotSpec {
@@ -147,12 +147,12 @@ struct SlotSpec {
     std::string_view meaning;
 };
 inline constexpr std::array<SlotSpec, 7> kSlots{{
-    {kSlotOrder, "order", "order-file order number (sortable_serialise)"},
+    {kSlotCode, "code", "code key; code-order listings sort by it"},
     {kSlotBillable, "billable", "\"1\" billable, \"0\" header"},
     {kSlotChapter, "chapter", "chapter number"},
     {kSlotDepth, "depth", "length of the code key (sortable_serialise)"},
     {kSlotHash, "hash", "content hash of the document (hex)"},
-    {kSlotCode, "code", "code key"},
+    {kSlotOwnHash, "ownhash", "hash of the official title and billable flag (hex)"},
     {kSlotCategory, "category", "first three characters of the code key (result diversity)"},
 }};
 
@@ -161,6 +161,9 @@ inline constexpr std::string_view kMetaSchemaVersion = "icd.schema_version";
 inline constexpr std::string_view kMetaBuiltAt = "icd.built_at";
 inline constexpr std::string_view kMetaSources = "icd.sources";
 inline constexpr std::string_view kMetaCodeCount = "icd.code_count";
+// Hash of what the index holds besides documents (synonyms, group notes),
+// so that an update can tell a thesaurus change from no change.
+inline constexpr std::string_view kMetaGlobalHash = "icd.global_hash";
 // Notes written on a section or chapter (not on any code) are stored as JSON
 // arrays under these keys + the section id / chapter number, and are shown
 // with every code below them.

@@ -27,8 +27,10 @@ inline constexpr std::string_view kArticleFormat = "icd-article/1";
 Result<Article> parse_article(std::string_view json, const std::string& name);
 Result<Article> read_article(const std::filesystem::path& path);
 
-// Every *.json file in `dir` (not recursive), in file-name order.
-Result<std::vector<Article>> read_articles(const std::filesystem::path& dir);
+// Every *.json file in `dir` (not recursive), in file-name order. The first
+// unreadable file fails the read, unless `skipped` is given: then such files
+// are recorded there and left out.
+Result<std::vector<Article>> read_articles(const std::filesystem::path& dir, Diagnostics* skipped = nullptr);
 
 Diagnostics validate_article(const Article& article, const CodeTable& codes);
 

@@ -30,6 +30,11 @@ struct BuildOptions {
     std::optional<std::filesystem::path> thesaurus; // lay terms and abbreviations (corpus/thesaurus.txt)
     std::filesystem::path index;                    // index directory
     bool strict = false;                            // article diagnostics are errors
+    // Index what is valid and list what was skipped: unreadable articles,
+    // thesaurus lines, order-file lines (an update keeps what the index has
+    // for their codes) and optional tables. The order file, Tabular List and
+    // Alphabetic Index themselves must still be readable XML/text.
+    bool keep_going = false;
     std::size_t keep = 2;                           // generations to keep (live included)
     ProgressFn progress;                            // may be empty
 };
@@ -46,8 +51,21 @@ struct BuildSummary {
     Diagnostics unmatched_expansions;
     std::size_t synonyms_curated = 0;           // thesaurus phrases loaded
     std::size_t synonyms_cross_references = 0;  // Alphabetic Index "see"/"see also" phrases loaded
+    Diagnostics skipped;      // what --keep-going left out, with the reason
     std::size_t pruned = 0;   // old generations removed
     std::vector<std::pair<std::string, double>> stage_seconds;  // where the time went
+    bool published = false;   // a new generation went live (an update with no change publishes none)
+
+    // Updates only (a build lists every code as added).
+    std::vector<std::string> added;      // codes new to the index
+    std::vector<std::string> updated;    // codes whose title or billable flag changed
+    std::vector<std::string> refreshed;  // codes whose other indexed content changed (short title,
+                                         // inherited titles, index or table entries, article)
+    std::vector<std::string> deleted;    // codes gone from the release
+    std::vector<std::string> unchanged;
+    std::vector<std::string> kept;       // codes on unreadable order-file lines, left as they were
+    bool synonyms_changed = false;       // thesaurus, cross-references or group notes changed
+    std::string full_rebuild_reason;     // why an update rebuilt everything, if it did
     double seconds = 0;
     long peak_rss_kb = 0;
 };
@@ -56,6 +74,18 @@ struct BuildSummary {
 // Errc::validation (--strict and there were diagnostics), Errc::locked,
 // Errc::io. On any error the live index is unchanged.
 Result<BuildSummary> build_index(const BuildOptions& options);
+
+// Brings an existing index up to date with the sources, touching only what
+// changed: documents whose content hash differs are replaced, new codes are
+// added, codes gone from the release are deleted; synonyms and spelling data
+// are reloaded when anything changed. With no change nothing is written and
+// no generation is published. An index without a live generation, or of
+// another schema version, is rebuilt in full (full_rebuild_reason says
+// why). Same errors and guarantees as build_index.
+Result<BuildSummary> update_index(const BuildOptions& options);
+
+// The JSON report of a build or update (format icd-index-report/1).
+std::string report_json(const BuildOptions& options, const BuildSummary& summary);
 
 // The reading and checking part of build_index, shared with `icd-index
 // validate`: reads all sources and validates the articles.
@@ -67,6 +97,8 @@ struct LoadedSources {
     std::vector<Article> articles;
     std::vector<ThesaurusEntry> thesaurus;
     Diagnostics warnings;
+    Diagnostics skipped;                 // --keep-going
+    std::vector<std::string> kept_codes; // keys on skipped order-file lines
 };
 Result<LoadedSources> load_sources(const BuildOptions& options);
 

@@ -27,11 +27,19 @@ struct OrderEntry {
     std::size_t line = 0;     // 1-based line in the file
 };
 
+// Lines that could not be read, when the caller asked to go on (--keep-going).
+struct SkippedLines {
+    std::vector<std::string> messages;     // "FILE:LINE: reason"
+    std::vector<std::string> codes;        // keys readable on those lines: keep what the index has for them
+};
+
 // Parses the whole file. The first malformed line fails the parse with
-// Errc::source_invalid and a message "FILE:LINE: reason". Duplicate codes
-// are malformed too.
-Result<std::vector<OrderEntry>> parse_order_file(std::istream& in, const std::string& name);
-Result<std::vector<OrderEntry>> read_order_file(const std::filesystem::path& path);
+// Errc::source_invalid and a message "FILE:LINE: reason" (duplicate codes
+// are malformed too) -- unless `skipped` is given: then malformed lines are
+// recorded there and left out.
+Result<std::vector<OrderEntry>> parse_order_file(std::istream& in, const std::string& name,
+                                                 SkippedLines* skipped = nullptr);
+Result<std::vector<OrderEntry>> read_order_file(const std::filesystem::path& path, SkippedLines* skipped = nullptr);
 
 // Lookup of order-file entries by key. Holds pointers into `entries`, which
 // must outlive it.

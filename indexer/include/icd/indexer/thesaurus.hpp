@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "icd/indexer/diagnostic.hpp"
 #include "icd/result.hpp"
 
 namespace icd::indexer {
@@ -21,8 +22,10 @@ struct ThesaurusEntry {
     std::size_t line = 0;
 };
 
-// Errc::source_invalid "FILE:LINE: reason" for a malformed line.
-Result<std::vector<ThesaurusEntry>> parse_thesaurus(const std::string& text, const std::string& name);
-Result<std::vector<ThesaurusEntry>> read_thesaurus(const std::filesystem::path& path);
+// Errc::source_invalid "FILE:LINE: reason" for a malformed line, unless
+// `skipped` is given: then malformed lines are recorded there and left out.
+Result<std::vector<ThesaurusEntry>> parse_thesaurus(const std::string& text, const std::string& name,
+                                                    Diagnostics* skipped = nullptr);
+Result<std::vector<ThesaurusEntry>> read_thesaurus(const std::filesystem::path& path, Diagnostics* skipped = nullptr);
 
 }  // namespace icd::indexer
