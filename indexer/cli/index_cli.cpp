@@ -12,6 +12,7 @@
 #include "icd/code.hpp"
 #include "icd/index_store.hpp"
 #include "icd/indexer/build.hpp"
+#include "icd/indexer/coverage.hpp"
 
 namespace icd::cli {
 
@@ -29,6 +30,7 @@ constexpr const char* kUsage =
     "                          [--articles DIR] [--thesaurus F] --index DIR [--strict] [--keep N]\n"
     "       icd-index update   (same options as build): only what changed, publishes only on change\n"
     "       icd-index validate (same sources, writes nothing)\n"
+    "       icd-index coverage (same sources) [--full-list F]: corpus coverage as Markdown\n"
     "       icd-index rollback --index DIR\n"
     "       icd-index --help | --version\n";
 
@@ -184,7 +186,7 @@ Result<Parsed> parse_command(const std::vector<std::string>& args, const po::opt
     return p;
 }
 
-enum class Command { build, update, validate };
+enum class Command { build, update, validate, coverage };
 
 // One line per stage on stderr, for logs: "icd-index: stage: publishing".
 indexer::ProgressFn stage_logger(indexer::ProgressFn next) {
@@ -229,13 +231,20 @@ int cmd_build(const std::vector<std::string>& args, Command command) {
     SourceArgs src;
     std::string index, report_file;
     bool strict = false, quiet = false, verbose = false, keep_going = false, stages = false, log_line = false;
+    std::string full_list;
     std::size_t keep = 2;
-    const char* title = command == Command::validate ? "validate options"
-                        : command == Command::update ? "update options"
-                                                     : "build options";
+    const char* title = command == Command::validate   ? "validate options"
+                        : command == Command::coverage ? "coverage options"
+                        : command == Command::update   ? "update options"
+                                                       : "build options";
     po::options_description d(title);
     add_source_options(d, src);
-    if (command != Command::validate) {
+    const bool writes = command == Command::build || command == Command::update;
+    if (command == Command::coverage) {
+        d.add_options()("full-list", po::value(&full_list),
+                        "categories that should have full articles (corpus/common-categories.txt)");
+    }
+    if (writes) {
         d.add_options()
             ("index,i", po::value(&index), "index directory to publish into (default: $ICD_INDEX, else ./icd10cm.index)")
             ("keep", po::value(&keep)->default_value(2), "generations to keep, the live one included (at least 1)")
@@ -273,6 +282,24 @@ int cmd_build(const std::vector<std::string>& args, Command command) {
     o.progress = make_progress(progress);
     if (stages) o.progress = stage_logger(std::move(o.progress));
 
+    if (command == Command::coverage) {
+        std::vector<std::string> listed;
+        if (!full_list.empty()) {
+            auto l = indexer::read_category_list(full_list);
+            if (!l) return report(kProgram, l.error());
+            listed = std::move(*l);
+        }
+        auto loaded = indexer::load_sources(o);
+        clear_progress(progress);
+        if (!loaded) return report(kProgram, loaded.error());
+        print_warnings(loaded->warnings, verbose);
+        std::cout << indexer::coverage_markdown(indexer::corpus_coverage(*loaded, listed));
+        if (strict && !loaded->warnings.empty()) {
+            return report(kProgram, make_error(Errc::validation, std::to_string(loaded->warnings.size()) +
+                                                                     " corpus problem(s) under --strict"));
+        }
+        return 0;
+    }
     if (command == Command::validate) {
         auto loaded = indexer::load_sources(o);
         clear_progress(progress);
@@ -346,7 +373,7 @@ int cmd_rollback(const std::vector<std::string>& args) {
 
 int index_main(int argc, char** argv) {
     std::vector<std::string> args(argv + 1, argv + argc);
-    if (args.empty()) return usage_error(kProgram, "no command given (build, update, validate or rollback)");
+    if (args.empty()) return usage_error(kProgram, "no command given (build, update, validate, coverage or rollback)");
     const std::string command = args.front();
     args.erase(args.begin());
     if (command == "--help" || command == "-h" || command == "help") {
@@ -361,11 +388,12 @@ int index_main(int argc, char** argv) {
         if (command == "build") return cmd_build(args, Command::build);
         if (command == "update") return cmd_build(args, Command::update);
         if (command == "validate") return cmd_build(args, Command::validate);
+        if (command == "coverage") return cmd_build(args, Command::coverage);
         if (command == "rollback") return cmd_rollback(args);
     } catch (const std::exception& e) {
         return report(kProgram, make_error(Errc::internal, std::string("unexpected error: ") + e.what()));
     }
-    return usage_error(kProgram, "unknown command '" + command + "' (build, update, validate or rollback)");
+    return usage_error(kProgram, "unknown command '" + command + "' (build, update, validate, coverage or rollback)");
 }
 
 }  // namespace icd::cli

@@ -5,6 +5,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <fstream>
 #include <regex>
 #include <sstream>
 
@@ -190,6 +191,26 @@ BOOST_AUTO_TEST_CASE(validate_checks_sources_without_writing) {
     auto r = run(kIndexBin + " validate --strict --release " + kRelease.string() + " --articles " + kArticles.string());
     BOOST_TEST(r.status == 0);
     BOOST_TEST(r.out.find("Sources are valid: 138 codes") == 0U);
+}
+
+BOOST_AUTO_TEST_CASE(coverage_reports_the_corpus_against_the_release) {
+    icd::test::TempDir dir;
+    const fs::path list = dir / "full.txt";
+    std::ofstream(list) << "# categories\nM62 G24\n";
+    auto r = run(kIndexBin + " coverage --strict --release " + kRelease.string() + " --articles " +
+                 kArticles.string() + " --full-list " + shell_quote(list.string()));
+    BOOST_TEST(r.status == 0, r.out);
+    BOOST_TEST(r.out.find("| categories (3-character codes) in the order file | 24 |") != std::string::npos, r.out);
+    BOOST_TEST(r.out.find("| categories with an article | 0 (0.0%) |") != std::string::npos, r.out);
+    BOOST_TEST(r.out.find("| articles on codes below a category | 4 |") != std::string::npos, r.out);
+    BOOST_TEST(r.out.find("| categories listed for a full article that have one | 0 of 2 |") != std::string::npos);
+    BOOST_TEST(r.out.find("Listed for a full article but without one (2): M62 G24") != std::string::npos);
+
+    std::ofstream(list) << "M62\nfoo\n";
+    auto bad = run(kIndexBin + " coverage --release " + kRelease.string() + " --full-list " + shell_quote(list.string()) + " 2>&1");
+    BOOST_TEST(bad.status == 4);
+    BOOST_TEST(bad.out.find(list.string() + ":2: 'foo' is not a 3-character ICD-10-CM category") != std::string::npos,
+               bad.out);
 }
 
 BOOST_AUTO_TEST_CASE(search_errors_have_documented_exit_codes) {

@@ -158,3 +158,19 @@ BOOST_AUTO_TEST_CASE(malformed_real_inputs_fail_and_leave_the_index_untouched) {
         }
     }
 }
+
+// README.md shows the corpus coverage report (scripts/corpus-coverage
+// --readme); it must be the report of the corpus as committed.
+BOOST_AUTO_TEST_CASE(readme_shows_the_current_corpus_coverage) {
+    const Sources s;
+    auto r = run(ICD_INDEX_BIN " coverage --strict " + s.args() + " --thesaurus " +
+                 shell_quote(ICD_SOURCE_DIR "/corpus/thesaurus.txt") + " --full-list " +
+                 shell_quote(ICD_SOURCE_DIR "/corpus/common-categories.txt"));
+    BOOST_TEST_REQUIRE(r.status == 0, r.out);
+    const std::string readme = icd::test::read_file(ICD_SOURCE_DIR "/README.md");
+    const std::string begin = "<!-- corpus-coverage:begin -->\n", end = "<!-- corpus-coverage:end -->";
+    const auto b = readme.find(begin), e = readme.find(end);
+    BOOST_TEST_REQUIRE((b != std::string::npos && e != std::string::npos && b < e), "README.md has no coverage block");
+    BOOST_TEST(readme.substr(b + begin.size(), e - b - begin.size()) == r.out,
+               "README.md's corpus coverage is stale: run scripts/corpus-coverage --readme");
+}
