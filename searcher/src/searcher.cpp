@@ -4,9 +4,13 @@
 #include <xapian.h>
 
 #include <algorithm>
+#include <array>
+#include <atomic>
+#include <list>
 #include <map>
 #include <mutex>
 #include <set>
+#include <unordered_map>
 
 #include "doc_data.hpp"
 #include "icd/code.hpp"
@@ -164,8 +168,96 @@ struct Session {
     detail::QueryBuilder builder;
 };
 
+namespace {
+
+// LRU cache of search results, in shards so that threads rarely wait for
+// each other. An entry remembers the generation stamp it was computed for.
+class ResultCache {
+public:
+    explicit ResultCache(std::size_t capacity)
+        : per_shard_(std::max<std::size_t>(1, (capacity + kShards - 1) / kShards)), capacity_(capacity) {}
+
+    std::shared_ptr<const SearchResults> get(const std::string& key, const Stamp& stamp) {
+        Shard& sh = shard(key);
+        std::lock_guard lock(sh.mu);
+        auto it = sh.map.find(key);
+        if (it == sh.map.end() || !(it->second->stamp == stamp)) {
+            misses_.fetch_add(1, std::memory_order_relaxed);
+            return nullptr;
+        }
+        sh.lru.splice(sh.lru.begin(), sh.lru, it->second);
+        hits_.fetch_add(1, std::memory_order_relaxed);
+        return it->second->results;
+    }
+
+    void put(const std::string& key, const Stamp& stamp, std::shared_ptr<const SearchResults> results) {
+        Shard& sh = shard(key);
+        std::lock_guard lock(sh.mu);
+        if (auto it = sh.map.find(key); it != sh.map.end()) {
+            it->second->stamp = stamp;
+            it->second->results = std::move(results);
+            sh.lru.splice(sh.lru.begin(), sh.lru, it->second);
+            return;
+        }
+        sh.lru.push_front({key, stamp, std::move(results)});
+        sh.map.emplace(key, sh.lru.begin());
+        if (sh.lru.size() > per_shard_) {
+            sh.map.erase(sh.lru.back().key);
+            sh.lru.pop_back();
+        }
+    }
+
+    CacheStats stats() {
+        CacheStats s;
+        s.hits = hits_.load(std::memory_order_relaxed);
+        s.misses = misses_.load(std::memory_order_relaxed);
+        s.capacity = capacity_;
+        for (auto& sh : shards_) {
+            std::lock_guard lock(sh.mu);
+            s.entries += sh.lru.size();
+        }
+        return s;
+    }
+
+private:
+    static constexpr std::size_t kShards = 16;
+    struct Entry {
+        std::string key;
+        Stamp stamp;
+        std::shared_ptr<const SearchResults> results;
+    };
+    struct Shard {
+        std::mutex mu;
+        std::list<Entry> lru;  // most recent first
+        std::unordered_map<std::string, std::list<Entry>::iterator> map;
+    };
+    Shard& shard(const std::string& key) { return shards_[std::hash<std::string>{}(key) % kShards]; }
+
+    std::array<Shard, kShards> shards_;
+    std::size_t per_shard_;
+    std::size_t capacity_;
+    std::atomic<std::uint64_t> hits_{0}, misses_{0};
+};
+
+std::string cache_key(std::string_view query, const SearchOptions& o) {
+    std::string key;
+    key.reserve(query.size() + 48);
+    key.append(std::to_string(o.limit)).push_back(',');
+    key.append(std::to_string(o.offset)).push_back(',');
+    key.push_back(o.billable_only ? '1' : '0');
+    key.append(o.chapter).push_back(',');
+    key.append(std::to_string(o.snippet_bytes)).push_back(',');
+    key.append(std::to_string(o.per_category)).push_back(',');
+    key.append(std::to_string(o.max_query_bytes)).push_back('\x1f');
+    key.append(query);
+    return key;
+}
+
+}  // namespace
+
 struct Searcher::Impl {
     fs::path path;
+    std::unique_ptr<ResultCache> cache;  // null: no cache
     detail::Ranking ranking = detail::ranking_from_env();
     std::mutex mu;
     std::vector<std::unique_ptr<Session>> idle;  // guarded by mu
@@ -241,13 +333,14 @@ Searcher::Searcher(Searcher&&) noexcept = default;
 Searcher& Searcher::operator=(Searcher&&) noexcept = default;
 Searcher::~Searcher() = default;
 
-Result<Searcher> Searcher::open(const fs::path& index) {
+Result<Searcher> Searcher::open(const fs::path& index, const SearcherConfig& config) {
     if (!fs::exists(index)) {
         return make_error(Errc::index_unavailable, "no index at " + index.string(),
                           "build one with: icd-index build --release DIR --index " + index.string());
     }
     auto impl = std::make_unique<Impl>();
     impl->path = index;
+    if (config.cache_entries > 0) impl->cache = std::make_unique<ResultCache>(config.cache_entries);
     auto opened = detail::xapian_try(
         [&]() -> Result<std::unique_ptr<Session>> {
             auto s = impl->open_session(stub_stamp(index));
@@ -388,9 +481,22 @@ Result<SearchResults> Searcher::Impl::search(Session& s, std::string_view raw, c
 }
 
 Result<SearchResults> Searcher::search(std::string_view query, const SearchOptions& options) const {
-    return impl_->with_session([&](Session& s) { return impl_->search(s, query, options); },
-                               "search " + impl_->path.string());
+    std::optional<Stamp> stamp;
+    std::string key;
+    if (impl_->cache) {
+        stamp = stub_stamp(impl_->path);
+        if (stamp) {
+            key = cache_key(query, options);
+            if (auto hit = impl_->cache->get(key, *stamp)) return *hit;
+        }
+    }
+    auto results = impl_->with_session([&](Session& s) { return impl_->search(s, query, options); },
+                                       "search " + impl_->path.string());
+    if (results && stamp) impl_->cache->put(key, *stamp, std::make_shared<const SearchResults>(*results));
+    return results;
 }
+
+CacheStats Searcher::cache_stats() const { return impl_->cache ? impl_->cache->stats() : CacheStats{}; }
 
 Result<std::string> Searcher::explain(std::string_view query, const SearchOptions& options) const {
     return impl_->with_session(

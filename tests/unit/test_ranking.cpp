@@ -157,7 +157,7 @@ BOOST_AUTO_TEST_CASE(one_family_does_not_fill_the_page) {
     opt.limit = 20;
     auto r = search("fracture femur", opt);
     std::size_t s72 = 0;
-    for (const auto& h : r.hits) s72 += h.code.rfind("S72", 0) == 0 ? 1 : 0;
+    for (const auto& h : r.hits) s72 += h.code.rfind("S72", 0) == 0 ? 1U : 0U;
     BOOST_TEST(s72 == opt.per_category);
     opt.per_category = 0;
     auto all = search("fracture femur", opt);

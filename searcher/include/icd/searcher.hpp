@@ -9,7 +9,9 @@
 // Freshness: before each call the Searcher checks (one stat(2)) whether a
 // newer generation was published in the index directory and, if so, reopens
 // the session it uses. A Xapian DatabaseModifiedError during a search is
-// answered the same way, once, in one place.
+// answered the same way, once, in one place. The optional result cache
+// (SearcherConfig) is keyed by generation too, so it never serves results
+// of a replaced generation.
 #pragma once
 
 #include <cstddef>
@@ -120,12 +122,28 @@ struct IndexInfo {
     std::string sources;
 };
 
+struct SearcherConfig {
+    // Search results kept in memory, keyed by query text and options, for
+    // the live generation only (a publish makes every entry stale). Worth it
+    // for services: type-ahead and help-desk traffic repeats queries. About
+    // 2-5 KB per entry; 0 disables the cache. Plain databases (no index
+    // directory, hence no generation) are never cached.
+    std::size_t cache_entries = 0;
+};
+
+struct CacheStats {
+    std::uint64_t hits = 0;
+    std::uint64_t misses = 0;
+    std::size_t entries = 0;
+    std::size_t capacity = 0;
+};
+
 class Searcher {
 public:
     // Opens the index at `index` (an index directory or a plain Xapian
     // database). Errc::index_unavailable with a hint when it is missing,
     // unreadable or of another schema version.
-    static Result<Searcher> open(const std::filesystem::path& index);
+    static Result<Searcher> open(const std::filesystem::path& index, const SearcherConfig& config = {});
 
     Searcher(Searcher&&) noexcept;
     Searcher& operator=(Searcher&&) noexcept;
@@ -142,6 +160,9 @@ public:
     Result<CodeDetail> lookup(std::string_view code) const;
 
     Result<IndexInfo> info() const;
+
+    // Result cache counters (all zero without a cache).
+    CacheStats cache_stats() const;
 
     // The Xapian query a text would run, as Xapian describes it. For tests
     // and debugging; the format is Xapian's and may change with it.
