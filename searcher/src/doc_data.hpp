@@ -1,5 +1,6 @@
-// Document data: what a hit displays, stored as JSON in each document.
-// Internal to the core library; the format is versioned by schema::kVersion.
+// Document data: what a hit displays, stored in each document as a compact
+// binary record (and the JSON helpers of the output formats). Internal to the
+// core library; the format is versioned by schema::kVersion.
 #pragma once
 
 #include <nlohmann/json.hpp>
@@ -13,7 +14,7 @@ namespace icd::detail {
 
 std::string encode_record(const CodeRecord& record);
 // Inverse of encode_record (context is not stored and comes back empty).
-// Throws nlohmann::json::exception on data that is not ours.
+// Throws std::runtime_error on data that is not ours or is corrupt.
 CodeRecord decode_record(const std::string& data);
 
 nlohmann::json notes_to_json(const std::vector<Note>& notes);

@@ -23,7 +23,7 @@ namespace icd::schema {
 
 // Bumped whenever terms, slots or document data change incompatibly. Stored
 // in the index metadata; the searcher refuses an index of another version.
-inline constexpr int kVersion = 5;
+inline constexpr int kVersion = 6;
 
 // Free-text fields. Each is indexed under its own prefix (so "title:fracture"
 // searches titles only) and, unless its group is `none`, once more without a
