@@ -24,7 +24,7 @@ if grep -rq "xapian.h" "$prefix/include"; then echo "an installed header include
 check() {  # check NAME BINARY
   local out
   out=$("$2" "$work/index" "muscle wasting right lower leg")
-  echo "$out" | sed "s/^/$1: /"
+  sed "s/^/$1: /" <<<"$out"
   grep -q "^1\. M62.561 " <<<"$out" || { echo "$1: M62.561 not first"; exit 1; }
   grep -q "parent: M62.56 " <<<"$out" || { echo "$1: no parent shown"; exit 1; }
 }
@@ -42,7 +42,10 @@ ${CXX:-c++} -std=c++20 "$src/examples/helpdesk_search.cpp" $flags -Wl,-rpath,"$l
 check pkg-config "$work/pc-search"
 
 # A consumer needs no Xapian: the example links the library alone.
-if ldd "$work/pc-search" | grep -q "libicdsearch.so" && ! readelf -d "$work/pc-search" | grep -q xapian; then
+# (Outputs captured first: `cmd | grep -q` under pipefail fails at random when
+# grep exits early and cmd dies of SIGPIPE.)
+deps=$(ldd "$work/pc-search") needed=$(readelf -d "$work/pc-search")
+if grep -q "libicdsearch.so" <<<"$deps" && ! grep -q xapian <<<"$needed"; then
   echo "ok: installed package works with find_package and pkg-config"
 else
   echo "the example links Xapian directly or misses libicdsearch"; exit 1
