@@ -166,6 +166,9 @@ struct Session {
     Xapian::Database db;
     std::optional<Stamp> stamp;
     detail::QueryBuilder builder;
+    // Category records (with their articles) decoded for snippets, kept for
+    // the session's database revision: hits share a few categories.
+    mutable std::unordered_map<std::string, std::shared_ptr<const CodeRecord>> categories;
 };
 
 namespace {
@@ -253,6 +256,39 @@ std::string cache_key(std::string_view query, const SearchOptions& o) {
     return key;
 }
 
+// The terms that tell in which fields a query matched a document: for each
+// plain query term (stemmed "Zword" or unstemmed "word"), its form in every
+// searched field ("ZXTword"); for a field term of the query ("XTword"), that
+// term. Sorted by term, so that one termlist walk with skip_to checks them all.
+using FieldProbes = std::vector<std::pair<std::string, TextField>>;
+
+FieldProbes field_probes(const Xapian::Query& query) {
+    FieldProbes probes;
+    for (auto t = query.get_unique_terms_begin(); t != query.get_unique_terms_end(); ++t) {
+        const std::string term = *t;
+        const bool stemmed = !term.empty() && term[0] == 'Z';
+        const std::string word = stemmed ? term.substr(1) : term;
+        if (word.empty()) continue;
+        if (std::isupper(static_cast<unsigned char>(word[0])) == 0) {
+            for (const auto& f : schema::kTextFields) {
+                if (f.group != schema::Group::none && !f.prefix.empty()) {
+                    probes.emplace_back((stemmed ? "Z" : "") + std::string(f.prefix) + word, f.field);
+                }
+            }
+            continue;
+        }
+        for (const auto& f : schema::kTextFields) {
+            if (!f.prefix.empty() && word.starts_with(f.prefix) && word.size() > f.prefix.size() &&
+                std::isupper(static_cast<unsigned char>(word[f.prefix.size()])) == 0) {
+                probes.emplace_back(term, f.field);
+            }
+        }
+    }
+    std::sort(probes.begin(), probes.end());
+    probes.erase(std::unique(probes.begin(), probes.end()), probes.end());
+    return probes;
+}
+
 }  // namespace
 
 struct Searcher::Impl {
@@ -282,7 +318,7 @@ struct Searcher::Impl {
             }
         }
         if (!s) return open_session(stamp);
-        if (!stamp) s->db.reopen();  // plain database: pick up commits
+        if (!stamp && s->db.reopen()) s->categories.clear();  // plain database: pick up commits
         return s;
     }
 
@@ -323,7 +359,7 @@ struct Searcher::Impl {
     }
 
     Result<SearchResults> search(Session& s, std::string_view raw, const SearchOptions& opt) const;
-    void describe_hit(const Session& s, const Xapian::Enquire& enquire, const Xapian::MSet& mset,
+    void describe_hit(const Session& s, const FieldProbes& probes, const Xapian::MSet& mset,
                       const Xapian::MSetIterator& it, const CodeRecord& record, const SearchOptions& opt,
                       Hit& hit) const;
 };
@@ -363,48 +399,32 @@ Result<Searcher> Searcher::open(const fs::path& index, const SearcherConfig& con
     return Searcher(std::move(impl));
 }
 
-void Searcher::Impl::describe_hit(const Session& s, const Xapian::Enquire& enquire, const Xapian::MSet& mset,
+void Searcher::Impl::describe_hit(const Session& s, const FieldProbes& probes, const Xapian::MSet& mset,
                                   const Xapian::MSetIterator& it, const CodeRecord& record, const SearchOptions& opt,
                                   Hit& hit) const {
-    // Which fields did the query terms match in? Check prefix+term for every
-    // (query term, field) pair, walking the document's sorted termlist once.
-    std::map<std::string, TextField> wanted;  // prefixed term -> field
+    // Which fields did the query terms match in? One walk of the document's
+    // sorted termlist, probing the field forms of the query's terms.
     std::map<TextField, std::size_t> hits_per_field;
-    for (auto t = enquire.get_matching_terms_begin(it); t != enquire.get_matching_terms_end(it); ++t) {
-        const std::string term = *t;
-        const bool stemmed = !term.empty() && term[0] == 'Z';
-        const std::string word = stemmed ? term.substr(1) : term;
-        if (word.empty()) continue;
-        if (std::isupper(static_cast<unsigned char>(word[0])) == 0) {
-            // A plain query term: it matched in one or more of the searched
-            // fields; find out which below.
-            for (const auto& f : schema::kTextFields) {
-                if (f.group != schema::Group::none && !f.prefix.empty()) {
-                    wanted.emplace((stemmed ? "Z" : "") + std::string(f.prefix) + word, f.field);
-                }
-            }
-            continue;
-        }
-        // A field term ("title:fracture" -> XTfracture) matched in that field.
-        for (const auto& f : schema::kTextFields) {
-            if (!f.prefix.empty() && word.starts_with(f.prefix) && word.size() > f.prefix.size() &&
-                std::isupper(static_cast<unsigned char>(word[f.prefix.size()])) == 0) {
-                ++hits_per_field[f.field];
-            }
-        }
-    }
     auto tl = s.db.termlist_begin(*it);
     const auto tl_end = s.db.termlist_end(*it);
-    for (const auto& [prefixed, field] : wanted) {
+    for (const auto& [prefixed, field] : probes) {
         tl.skip_to(prefixed);
         if (tl == tl_end) break;
         if (*tl == prefixed) ++hits_per_field[field];
     }
     // Words matched in the category's article (not stored with the code):
     // fetch it from the category's document to show why the code matched.
-    std::optional<CodeRecord> category;
+    std::shared_ptr<const CodeRecord> category;
     if (hits_per_field.count(TextField::category) && record.category_article && record.key.size() > 3) {
-        category = Impl::find(s.db, record.key.substr(0, 3));
+        const std::string key = record.key.substr(0, 3);
+        auto cached = s.categories.find(key);
+        if (cached == s.categories.end()) {
+            auto found = Impl::find(s.db, key);
+            cached = s.categories
+                         .emplace(key, found ? std::make_shared<const CodeRecord>(std::move(*found)) : nullptr)
+                         .first;
+        }
+        category = cached->second;
         if (!category || !category->article) hits_per_field.erase(TextField::category);
     }
     const Article* category_article = category && category->article ? &*category->article : nullptr;
@@ -458,6 +478,7 @@ Result<SearchResults> Searcher::Impl::search(Session& s, std::string_view raw, c
     const auto offset = static_cast<Xapian::doccount>(std::min<std::size_t>(opt.offset, 1000000));
     const Xapian::MSet mset = enquire.get_mset(offset, limit);
     out.total = mset.get_matches_estimated();
+    const FieldProbes probes = built.sort_by_code ? FieldProbes() : field_probes(built.query);
     unsigned rank = static_cast<unsigned>(offset);
     for (auto it = mset.begin(); it != mset.end(); ++it) {
         const CodeRecord record = detail::decode_record(it.get_document().get_data());
@@ -473,7 +494,7 @@ Result<SearchResults> Searcher::Impl::search(Session& s, std::string_view raw, c
             hit.snippet_field = std::string(schema::spec(TextField::title).name);
             hit.snippet = record.title;
         } else {
-            describe_hit(s, enquire, mset, it, record, opt, hit);
+            describe_hit(s, probes, mset, it, record, opt, hit);
         }
         out.hits.push_back(std::move(hit));
     }
