@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <array>
 #include <charconv>
 #include <fstream>
 #include <sstream>
@@ -69,6 +70,22 @@ std::optional<bool> parse_bool(std::string v) {
     if (v == "1" || v == "true" || v == "yes" || v == "on") return true;
     if (v == "0" || v == "false" || v == "no" || v == "off" || v.empty()) return false;
     return std::nullopt;
+}
+
+// If-None-Match (RFC 9110 13.1.2): "*", or a comma-separated list of entity
+// tags compared weakly (a W/ prefix does not matter).
+bool etag_matches(std::string_view header, std::string_view etag) {
+    while (!header.empty()) {
+        const auto comma = header.find(',');
+        std::string_view tag = header.substr(0, comma);
+        header = comma == std::string_view::npos ? std::string_view() : header.substr(comma + 1);
+        while (!tag.empty() && (tag.front() == ' ' || tag.front() == '\t')) tag.remove_prefix(1);
+        while (!tag.empty() && (tag.back() == ' ' || tag.back() == '\t')) tag.remove_suffix(1);
+        if (tag == "*") return true;
+        if (tag.starts_with("W/")) tag.remove_prefix(2);
+        if (tag == etag) return true;
+    }
+    return false;
 }
 
 }  // namespace
@@ -141,6 +158,10 @@ Result<Api> Api::create(const Searcher& searcher, Limits limits, std::vector<std
     }
     for (const auto& entry : fs::directory_iterator(web_root, ec)) {
         if (!entry.is_regular_file()) continue;
+        // Only what a browser needs: not the directory's README and the like.
+        static constexpr std::array<std::string_view, 6> kServed{".js", ".mjs", ".css", ".html", ".svg", ".png"};
+        const std::string ext = entry.path().extension().string();
+        if (std::find(kServed.begin(), kServed.end(), ext) == kServed.end()) continue;
         std::ifstream in(entry.path(), std::ios::binary);
         std::ostringstream body;
         body << in.rdbuf();
@@ -154,18 +175,23 @@ Result<Api> Api::create(const Searcher& searcher, Limits limits, std::vector<std
 }
 
 Response Api::error(unsigned status, std::string_view code, std::string_view message, std::string_view hint) {
-    nlohmann::json e{{"status", status}, {"code", code}, {"message", message}};
-    if (!hint.empty()) e["hint"] = hint;
+    // "hint" is always there (empty when there is none): one shape for clients.
+    nlohmann::json e{{"status", status}, {"code", code}, {"message", message}, {"hint", hint}};
     Response r;
     r.status = status;
     r.body = nlohmann::json{{"error", e}}.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
     return r;
 }
 
+bool Api::origin_allowed(const std::string& origin) const {
+    if (origin.empty()) return false;
+    return std::find(cors_.begin(), cors_.end(), "*") != cors_.end() ||
+           std::find(cors_.begin(), cors_.end(), origin) != cors_.end();
+}
+
 void Api::add_cors(const Request& request, Response& response) const {
-    if (cors_.empty() || request.origin.empty()) return;
+    if (!origin_allowed(request.origin)) return;
     const bool any = std::find(cors_.begin(), cors_.end(), "*") != cors_.end();
-    if (!any && std::find(cors_.begin(), cors_.end(), request.origin) == cors_.end()) return;
     response.headers.emplace_back("Access-Control-Allow-Origin", any ? "*" : request.origin);
     if (!any) response.headers.emplace_back("Vary", "Origin");
 }
@@ -205,7 +231,7 @@ Response Api::route(const Request& req) const {
         r.status = 204;
         r.content_type.clear();
         r.endpoint = Endpoint::preflight;
-        if (!cors_.empty() && !req.origin.empty()) {
+        if (origin_allowed(req.origin)) {
             r.headers.emplace_back("Access-Control-Allow-Methods", "GET, HEAD, OPTIONS");
             r.headers.emplace_back("Access-Control-Allow-Headers", "Content-Type, Accept");
             r.headers.emplace_back("Access-Control-Max-Age", "600");
@@ -367,7 +393,7 @@ Response Api::widget(const std::string& path, const Request& req) const {
     Response r;
     r.headers.emplace_back("ETag", it->second.etag);
     r.headers.emplace_back("Cache-Control", "public, max-age=300");
-    if (req.if_none_match == it->second.etag) {
+    if (etag_matches(req.if_none_match, it->second.etag)) {
         r.status = 304;
         r.content_type.clear();
         return r;

@@ -41,6 +41,30 @@ flags=$(pkg-config --cflags --libs icd-search)
 ${CXX:-c++} -std=c++20 "$src/examples/helpdesk_search.cpp" $flags -Wl,-rpath,"$libdir" -o "$work/pc-search"
 check pkg-config "$work/pc-search"
 
+# 3. The installed HTTP service serves the installed widget.
+[ -f "$prefix/share/icd-search/web/icd-search-widget.js" ] || { echo "the widget is not installed"; exit 1; }
+"$prefix/bin/icd-serve" --index "$work/index" --port 0 >"$work/serve.out" 2>&1 &
+serve=$!
+trap 'kill $serve 2>/dev/null; rm -rf "$work"' EXIT
+port=
+for _ in $(seq 100); do
+  port=$(sed -nE 's|.*http://[^ ]*:([0-9]+)/.*|\1|p' "$work/serve.out")
+  [ -n "$port" ] && break
+  sleep 0.1
+done
+[ -n "$port" ] || { echo "icd-serve did not start:"; cat "$work/serve.out"; exit 1; }
+get() {  # get PATH: the status line of GET PATH
+  exec 5<>"/dev/tcp/127.0.0.1/$port"
+  printf 'GET %s HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n' "$1" >&5
+  head -n 1 <&5 | tr -d '\r'
+  exec 5<&-
+}
+for path in /widget/icd-search-widget.js "/v1/search?q=muscle+wasting+right+lower+leg"; do
+  status=$(get "$path")
+  echo "icd-serve: GET $path -> $status"
+  [[ $status == "HTTP/1.1 200"* ]] || { echo "installed icd-serve: GET $path failed"; exit 1; }
+done
+
 # A consumer needs no Xapian: the example links the library alone.
 # (Outputs captured first: `cmd | grep -q` under pipefail fails at random when
 # grep exits early and cmd dies of SIGPIPE.)
