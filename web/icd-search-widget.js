@@ -31,7 +31,7 @@
 --bg:var(--icd-bg,#fff);--bd:var(--icd-border,#c5ced9);--ln:var(--icd-line,#e6ebf1);--hv:var(--icd-hover,#f3f6fa);
 --ac:var(--icd-active,#e4eefb);--mk:var(--icd-mark,#ffec99);--ok:var(--icd-ok,#17723a);--okb:var(--icd-ok-bg,#e3f4e8);
 --hd:var(--icd-header,#8a5300);--hdb:var(--icd-header-bg,#fdf0d8);--er:var(--icd-error,#b42318);
---ring:var(--icd-ring,rgba(11,92,173,.28));--r:var(--icd-radius,10px);
+--ring:var(--icd-ring,color-mix(in srgb,var(--a) 28%,transparent));--r:var(--icd-radius,10px);
 --mono:var(--icd-mono,ui-monospace,SFMono-Regular,Menlo,Consolas,"Liberation Mono",monospace);
 display:block;position:relative;min-width:0;max-width:100%;color:var(--fg);
 font:15px/1.45 var(--icd-font,system-ui,-apple-system,"Segoe UI",Roboto,"Helvetica Neue",Arial,sans-serif)}
@@ -79,7 +79,7 @@ kbd{font:inherit;padding:0 .3em;border:1px solid var(--bd);border-radius:4px}
 .dh .code{font-size:1.3em}
 .chip{font-size:.72em;font-weight:600;padding:0 .5em;border-radius:999px;background:var(--a);color:#fff}
 .dh .close{margin-left:auto}
-h2{margin:.35rem 0 0;font-size:1.1em;line-height:1.35;font-weight:600;overflow-wrap:anywhere}
+h2{outline:0;margin:.35rem 0 0;font-size:1.1em;line-height:1.35;font-weight:600;overflow-wrap:anywhere}
 .ctx{margin:.2rem 0 0;font-size:.85em;color:var(--mu)}
 .use{margin-top:.75rem;padding:.4rem .9rem;border:1px solid var(--a);border-radius:999px;background:var(--a);color:#fff;font-weight:600}
 h3{margin:1.1rem 0 .35rem;font-size:.78em;font-weight:700;letter-spacing:.06em;text-transform:uppercase;color:var(--mu)}
@@ -126,7 +126,7 @@ details ul{margin-top:.25rem}
       super();
       const root = this.attachShadow({ mode: 'open' });
       root.innerHTML = `<style>${CSS}</style><div class="anc"><div class="field" part="field">${ICON}` +
-        '<input id="q" part="input" type="text" role="combobox" aria-autocomplete="list" aria-expanded="false"' +
+        '<input part="input" type="text" role="combobox" aria-autocomplete="list" aria-expanded="false"' +
         ' aria-controls="list" autocomplete="off" autocapitalize="off" spellcheck="false" enterkeyhint="search">' +
         '<span class="spin" aria-hidden="true"></span>' +
         '<button class="x" type="button" aria-label="Clear search" hidden>×</button></div>' +
@@ -169,10 +169,19 @@ details ul{margin-top:.25rem}
         else if ('pick' in b.dataset && this._shown) this._pick(this._shown);
         else if ('close' in b.dataset) { this._hideDetail(); inp.focus(); }
       });
+      // The list stays open while focus is in the widget (Tab reaches "Did you mean").
       root.addEventListener('focusout', (e) => { if (!root.contains(e.relatedTarget)) this._open(false); });
     }
 
-    connectedCallback() { this._attrs(); }
+    connectedCallback() {
+      this._attrs();
+      // `el.value = ...` set before this script loaded landed on the plain element: apply it.
+      if (Object.prototype.hasOwnProperty.call(this, 'value')) {
+        const v = this.value;
+        delete this.value;
+        this.value = v;
+      }
+    }
     disconnectedCallback() {
       clearTimeout(this._timer);
       if (this._ctl) this._ctl.abort();
@@ -208,6 +217,7 @@ details ul{margin-top:.25rem}
     }
 
     // ---- search
+    get _billable() { const b = this.getAttribute('billable-only'); return b !== null && b !== 'false'; }
     get _api() { return (this.getAttribute('api') || SCRIPT_BASE).trim().replace(/\/+$/, ''); }
 
     async _get(path, signal) {
@@ -238,7 +248,7 @@ details ul{margin-top:.25rem}
       this._busy(true);
       const n = parseInt(this.getAttribute('limit'), 10);
       const p = new URLSearchParams({ q, limit: String(n > 0 ? Math.min(n, 100) : 8) });
-      if (this.hasAttribute('billable-only') && this.getAttribute('billable-only') !== 'false') p.set('billable', 'true');
+      if (this._billable) p.set('billable', 'true');
       let data, fail;
       try {
         data = await this._get('/v1/search?' + p, ctl.signal);
@@ -303,7 +313,7 @@ details ul{margin-top:.25rem}
 
       this.$msg.className = 'msg';
       this.$msg.textContent = rs.length ? '' : `No codes match “${q}”` +
-        (this.hasAttribute('billable-only') ? ' among billable codes.' : '.');
+        (this._billable ? ' among billable codes.' : '.');
       const total = Math.max(data.total || 0, rs.length + (data.offset || 0));
       this.$foot.replaceChildren(...(rs.length ? [`${rs.length} of ${total} code${total === 1 ? '' : 's'} · `,
         h('kbd', { text: '↑' }), ' ', h('kbd', { text: '↓' }), ' to move, ', h('kbd', { text: 'Enter' }), ' to pick'] : []));
@@ -338,11 +348,15 @@ details ul{margin-top:.25rem}
 
     _setActive(i) {
       const os = this.$list.children;
-      if (os[this._active]) os[this._active].setAttribute('aria-selected', 'false');
+      if (os[this._active]) {
+        os[this._active].setAttribute('aria-selected', 'false');
+        os[this._active].setAttribute('part', 'option');
+      }
       this._active = i;
       const o = os[i];
       if (!o) { this._active = -1; this.$input.removeAttribute('aria-activedescendant'); return; }
       o.setAttribute('aria-selected', 'true');
+      o.setAttribute('part', 'option option-active'); // ::part(option-active) for host pages
       this.$input.setAttribute('aria-activedescendant', o.id);
       const p = this.$pop, foot = this.$foot.offsetHeight;
       if (i === 0) p.scrollTop = 0;
@@ -383,9 +397,6 @@ details ul{margin-top:.25rem}
           if (open) { e.preventDefault(); this._open(false); }
           else if (inp.value) { e.preventDefault(); this.clear(); }
           break;
-        case 'Tab':
-          this._open(false);
-          break;
       }
     }
 
@@ -419,12 +430,15 @@ details ul{margin-top:.25rem}
       if (this._dctl) this._dctl.abort();
       const ctl = (this._dctl = new AbortController());
       const seq = ++this._dseq, d = this.$detail;
+      const refocus = d.contains(this.shadowRoot.activeElement); // keyboard navigation inside the panel
       d.hidden = false;
       d.setAttribute('aria-busy', 'true');
       d.replaceChildren(this._head(code), h('p', { cls: 'ctx', text: 'Loading…' }));
       try {
         const c = await this._get('/v1/codes/' + encodeURIComponent(code), ctl.signal);
-        if (seq === this._dseq) this._detail(c);
+        if (seq !== this._dseq) return;
+        this._detail(c);
+        if (refocus) d.querySelector('h2').focus();
       } catch (e) {
         if (e.name === 'AbortError' || seq !== this._dseq) return;
         d.replaceChildren(this._head(code), h('p', { cls: 'err', role: 'alert', text: e.message }));
@@ -437,7 +451,7 @@ details ul{margin-top:.25rem}
       this._shown = { code: c.code, title: c.title, billable: !!c.billable };
       const link = (x) => h('li', {}, h('button', { type: 'button', cls: 'lnk', 'data-nav': x.code },
         h('span', { cls: 'code', text: x.code }), h('span', {}, x.title, x.billable ? null : ' ', x.billable ? null : h('span', { cls: 'badge hdr', text: 'header' }))));
-      const kids = [this._head(c.code, c.billable), h('h2', { text: c.title })];
+      const kids = [this._head(c.code, c.billable), h('h2', { text: c.title, tabindex: '-1' })];
       if (c.section_title || c.chapter_title) kids.push(h('p', { cls: 'ctx', text: c.section_title || c.chapter_title }));
       if (c.code !== this._value) kids.push(h('button', { type: 'button', cls: 'use', 'data-pick': '', text: `Pick ${c.code}` }));
       if (c.parent) kids.push(h('h3', { text: 'Parent' }), h('ul', { cls: 'links' }, link(c.parent)));
