@@ -67,6 +67,7 @@ private:
     Response healthz() const;
     Response metrics() const;
     Response widget(const std::string& path, const Request& request) const;
+    bool origin_allowed(const std::string& origin) const;
     void add_cors(const Request& request, Response& response) const;
 
     const Searcher* searcher_;

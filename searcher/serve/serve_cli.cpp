@@ -47,7 +47,9 @@ fs::path default_web_root() {
 
 }  // namespace
 
-int serve_main(int argc, char** argv) {
+namespace {
+
+int serve(int argc, char** argv) {
     std::string index, web, host = "127.0.0.1";
     unsigned port = 8080, threads = 0;
     std::vector<std::string> cors;
@@ -93,6 +95,8 @@ int serve_main(int argc, char** argv) {
         return 0;
     }
     if (port > 65535) return cli::usage_error(kProgram, "--port must be at most 65535");
+    // Also catches "-1", which program_options reads as 4294967295.
+    if (threads > 1024) return cli::usage_error(kProgram, "--threads must be at most 1024");
     if (request_timeout_ms == 0) return cli::usage_error(kProgram, "--request-timeout-ms must be positive");
     if (limits.max_limit == 0) return cli::usage_error(kProgram, "--max-limit must be positive");
 
@@ -128,6 +132,16 @@ int serve_main(int argc, char** argv) {
     (*running)->wait();
     std::cout << kProgram << ": stopped" << std::endl;
     return 0;
+}
+
+}  // namespace
+
+int serve_main(int argc, char** argv) {
+    try {
+        return serve(argc, argv);
+    } catch (const std::exception& e) {
+        return cli::report(kProgram, make_error(Errc::internal, std::string("unexpected error: ") + e.what()));
+    }
 }
 
 }  // namespace icd::serve

@@ -3,6 +3,7 @@
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
@@ -11,7 +12,9 @@
 #include <ctime>
 #include <iostream>
 #include <atomic>
+#include <system_error>
 #include <thread>
+#include <utility>
 #include <vector>
 
 namespace icd::serve {
@@ -56,11 +59,26 @@ private:
         parser_.emplace();
         parser_->header_limit(static_cast<std::uint32_t>(config_.max_header_bytes));
         parser_->body_limit(config_.max_body_bytes);
-        stream_.expires_after(config_.request_timeout);
+        // The request deadline is our own timer, not the stream's: on expiry
+        // a beast::tcp_stream closes the socket, and the 408 could never be
+        // sent. The timer cancels the read and leaves the socket open.
+        stream_.expires_never();
+        reading_ = true;
+        const auto id = ++read_id_;
+        timer_.expires_after(config_.request_timeout);
+        timer_.async_wait([self = shared_from_this(), id](beast::error_code ec) {
+            if (ec || !self->reading_ || id != self->read_id_) return;
+            self->timed_out_ = true;
+            beast::error_code ignored;
+            self->stream_.socket().cancel(ignored);
+        });
         http::async_read(stream_, buffer_, *parser_, beast::bind_front_handler(&Connection::on_read, shared_from_this()));
     }
 
     void on_read(beast::error_code ec, std::size_t) {
+        reading_ = false;
+        timer_.cancel();
+        if (std::exchange(timed_out_, false) && ec == net::error::operation_aborted) ec = beast::error::timeout;
         if (ec == http::error::end_of_stream || ec == net::error::connection_reset || ec == net::error::eof) {
             return close();
         }
@@ -105,6 +123,7 @@ private:
         }
         const bool keep_alive = req.keep_alive();
         const bool head = req.method() == http::verb::head;
+        stream_.expires_after(config_.request_timeout);  // for writing the response
         send(std::move(response), keep_alive, head, request, started);
     }
 
@@ -170,6 +189,9 @@ private:
     }
 
     beast::tcp_stream stream_;
+    net::steady_timer timer_{stream_.get_executor()};  // the request deadline
+    std::uint64_t read_id_ = 0;  // the read the timer is for
+    bool reading_ = false, timed_out_ = false;
     beast::flat_buffer buffer_;
     std::optional<http::request_parser<http::string_body>> parser_;
     std::shared_ptr<void> res_;
@@ -254,8 +276,17 @@ Result<std::unique_ptr<Server>> Server::start(const Api& api, Metrics& metrics, 
         });
     }
     impl->accept();
-    for (unsigned i = 0; i < impl->config.threads; ++i) {
-        impl->threads.emplace_back([ioc = &impl->ioc] { ioc->run(); });
+    try {
+        for (unsigned i = 0; i < impl->config.threads; ++i) {
+            impl->threads.emplace_back([ioc = &impl->ioc] { ioc->run(); });
+        }
+    } catch (const std::system_error& e) {
+        // Joinable threads must not be destroyed: stop and join them first.
+        impl->stop();
+        for (auto& t : impl->threads) t.join();
+        return make_error(Errc::internal,
+                          "cannot start " + std::to_string(impl->config.threads) + " threads: " + e.what(),
+                          "use fewer --threads");
     }
     return std::unique_ptr<Server>(new Server(std::move(impl)));
 }
