@@ -5,7 +5,6 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
-#include <cstdio>
 #include <ctime>
 #include <tuple>
 #include <unordered_set>
@@ -15,6 +14,7 @@
 #include "icd/index_store.hpp"
 #include "icd/index_writer.hpp"
 #include "icd/code.hpp"
+#include "icd/hash.hpp"
 #include "icd/indexer/article.hpp"
 #include "icd/schema.hpp"
 
@@ -135,26 +135,6 @@ struct Prepared {
     std::string global_hash;            // of the synonyms, group notes and sources
 };
 
-// 64-bit FNV-1a, as the index writer's content hash.
-class Fnv {
-public:
-    void add(std::string_view s) {
-        for (char c : s) {
-            h_ ^= static_cast<unsigned char>(c);
-            h_ *= 0x100000001b3ULL;
-        }
-        h_ ^= 0xffU;
-        h_ *= 0x100000001b3ULL;
-    }
-    std::string hex() const {
-        char buf[17];
-        std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(h_));
-        return buf;
-    }
-
-private:
-    std::uint64_t h_ = 0xcbf29ce484222325ULL;
-};
 
 Result<Prepared> prepare(const BuildOptions& o, BuildSummary& summary) {
     auto sources = load_sources(o);
@@ -197,7 +177,7 @@ Result<Prepared> prepare(const BuildOptions& o, BuildSummary& summary) {
                               x.see_also ? IndexWriter::SynonymOrigin::see_also : IndexWriter::SynonymOrigin::see});
     }
 
-    Fnv h;
+    ContentHash h;
     h.add(std::to_string(schema::kVersion));
     h.add(describe_sources(o, p.sources.articles.size()));
     for (const auto& syn : p.synonyms) {

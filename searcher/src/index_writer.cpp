@@ -3,7 +3,6 @@
 #include <xapian.h>
 
 #include <algorithm>
-#include <cstdio>
 #include <map>
 #include <set>
 #include <string>
@@ -11,6 +10,7 @@
 
 #include "doc_data.hpp"
 #include "icd/code.hpp"
+#include "icd/hash.hpp"
 #include "icd/schema.hpp"
 #include "text.hpp"
 #include "xapian_error.hpp"
@@ -21,28 +21,6 @@ namespace fs = std::filesystem;
 using schema::TextField;
 
 namespace {
-
-// 64-bit FNV-1a: stable across runs, compilers and machines, unlike std::hash.
-class Fnv1a {
-public:
-    void add(std::string_view s) {
-        for (char c : s) {
-            h_ ^= static_cast<unsigned char>(c);
-            h_ *= 0x100000001b3ULL;
-        }
-        // Separator so that ("ab","c") and ("a","bc") differ.
-        h_ ^= 0xffU;
-        h_ *= 0x100000001b3ULL;
-    }
-    std::string hex() const {
-        char buf[17];
-        std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(h_));
-        return buf;
-    }
-
-private:
-    std::uint64_t h_ = 0xcbf29ce484222325ULL;
-};
 
 // Flattens the article sections into the text fields of the schema.
 template <typename Fn>
@@ -134,14 +112,14 @@ Result<IndexWriter> IndexWriter::create(const fs::path& dir, bool open_existing)
 }
 
 std::string IndexWriter::own_hash(const CodeRecord& record) {
-    Fnv1a h;
+    ContentHash h;
     h.add(record.title);
     h.add(record.billable ? "1" : "0");
     return h.hex();
 }
 
 std::string IndexWriter::content_hash(const CodeRecord& record) {
-    Fnv1a h;
+    ContentHash h;
     h.add(std::to_string(schema::kVersion));
     h.add(detail::encode_record(record));
     // What is indexed but not stored in the document data.
