@@ -26,10 +26,7 @@ const fs::path kRelease = ICD_TEST_DATA_DIR "/release";
 const fs::path& seed_articles() {
     static const icd::test::TempDir dir;
     static const bool copied = [] {
-        for (const char* code : {"M61.20", "M62.561", "M81.6", "G24.9"}) {
-            fs::copy_file(std::string(ICD_SOURCE_DIR "/corpus/articles/") + code + ".json",
-                          dir / (std::string(code) + ".json"));
-        }
+        icd::test::copy_articles(dir.path(), icd::test::kSeedArticles);
         return true;
     }();
     (void)copied;

@@ -33,6 +33,7 @@
 extern char** environ;
 
 namespace fs = std::filesystem;
+using icd::test::prometheus_sample;
 using icd::test::run;
 using icd::test::shell_quote;
 using nlohmann::json;
@@ -47,13 +48,7 @@ const fs::path kRelease = ICD_TEST_DATA_DIR "/release";
 const fs::path kThesaurus = ICD_SOURCE_DIR "/corpus/thesaurus.txt";
 
 // The four seed articles, copied into `dir`.
-void copy_seed_articles(const fs::path& dir) {
-    fs::create_directories(dir);
-    for (const char* code : {"M61.20", "M62.561", "M81.6", "G24.9"}) {
-        fs::copy_file(std::string(ICD_SOURCE_DIR "/corpus/articles/") + code + ".json", dir / (std::string(code) + ".json"),
-                      fs::copy_options::overwrite_existing);
-    }
-}
+void copy_seed_articles(const fs::path& dir) { icd::test::copy_articles(dir, icd::test::kSeedArticles); }
 
 std::string index_command(const std::string& command, const fs::path& articles, const fs::path& index) {
     return kIndexBin + " " + command + " --quiet --release " + shell_quote(kRelease.string()) + " --articles " +
@@ -315,16 +310,6 @@ std::vector<std::string> serve_args(const fs::path& index, std::vector<std::stri
     return a;
 }
 
-// The value of one Prometheus sample, or -1.
-double sample(const std::string& text, const std::string& series) {
-    std::istringstream in(text);
-    for (std::string line; std::getline(in, line);) {
-        if (line.size() > series.size() && line.compare(0, series.size(), series) == 0 && line[series.size()] == ' ') {
-            return std::stod(line.substr(series.size() + 1));
-        }
-    }
-    return -1;
-}
 
 // Polls `fn` until it returns true or the deadline passes.
 template <typename Fn>
@@ -529,9 +514,9 @@ BOOST_AUTO_TEST_CASE(concurrent_clients_all_get_correct_answers) {
     BOOST_TEST(ok.load() == kThreads * kRequests);
     // The metrics saw them.
     const std::string m = get_once(s.port, "/metrics").body;
-    BOOST_TEST(sample(m, R"(icd_http_requests_total{endpoint="search",status="200"})") >= 200);
-    BOOST_TEST(sample(m, R"(icd_http_requests_total{endpoint="code",status="200"})") >= 100);
-    BOOST_TEST(sample(m, "icd_http_connections_total") >= kThreads * kRequests / 10);
+    BOOST_TEST(prometheus_sample(m, R"(icd_http_requests_total{endpoint="search",status="200"})") >= 200);
+    BOOST_TEST(prometheus_sample(m, R"(icd_http_requests_total{endpoint="code",status="200"})") >= 100);
+    BOOST_TEST(prometheus_sample(m, "icd_http_connections_total") >= kThreads * kRequests / 10);
 }
 
 // ---------------------------------------------------------------- slow and broken clients
@@ -599,7 +584,7 @@ BOOST_AUTO_TEST_CASE(a_slow_request_gets_408_in_time_while_others_are_served) {
     BOOST_TEST(idle.pending().empty());
 
     const std::string m = get_once(port, "/metrics").body;
-    BOOST_TEST(sample(m, "icd_http_request_timeouts_total") >= 3);
+    BOOST_TEST(prometheus_sample(m, "icd_http_request_timeouts_total") >= 3);
     BOOST_TEST(get_once(port, "/healthz").status == 200);
 }
 
@@ -710,7 +695,7 @@ BOOST_AUTO_TEST_CASE(a_new_generation_is_served_without_a_restart) {
                "the served result never changed");
     const json h = get_once(port, "/healthz").json_body();
     BOOST_TEST(h["generation"] == 2);
-    BOOST_TEST(sample(get_once(port, "/metrics").body, "icd_index_generation") == 2);
+    BOOST_TEST(prometheus_sample(get_once(port, "/metrics").body, "icd_index_generation") == 2);
     BOOST_TEST(get_once(port, "/v1/codes/M62.561").json_body()["article"]["also_known_as"].dump().find("zorblaxian") !=
                std::string::npos);
 
@@ -845,7 +830,7 @@ BOOST_AUTO_TEST_CASE(connections_over_the_limit_are_closed_at_once) {
     BOOST_TEST(b.wait_closed(5s));
     BOOST_TEST(eventually([&] {
         try {
-            return sample(Client(port).get("/metrics").body, "icd_http_connections_refused_total") >= 1;
+            return prometheus_sample(Client(port).get("/metrics").body, "icd_http_connections_refused_total") >= 1;
         } catch (const std::exception&) {
             return false;
         }

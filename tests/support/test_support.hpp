@@ -1,6 +1,7 @@
 // Helpers shared by the test programs.
 #pragma once
 
+#include <array>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -117,6 +118,35 @@ inline std::string shell_quote(std::string_view s) {
     }
     out += "'";
     return out;
+}
+
+// The four seed code articles: everything they mention is in the test
+// release, so expectations built on them do not move as the corpus grows.
+inline constexpr std::array<const char*, 4> kSeedArticles{"M61.20", "M62.561", "M81.6", "G24.9"};
+
+inline std::filesystem::path corpus_article(std::string_view code) {
+    return std::filesystem::path(ICD_SOURCE_DIR "/corpus/articles") / (std::string(code) + ".json");
+}
+
+// Copies articles of corpus/articles (by code) into `dir`, creating it.
+template <typename Codes>
+void copy_articles(const std::filesystem::path& dir, const Codes& codes) {
+    std::filesystem::create_directories(dir);
+    for (const char* code : codes) {
+        std::filesystem::copy_file(corpus_article(code), dir / (std::string(code) + ".json"),
+                                   std::filesystem::copy_options::overwrite_existing);
+    }
+}
+
+// The value of one sample of Prometheus text ("name{labels}"), or -1.
+inline double prometheus_sample(const std::string& text, const std::string& series) {
+    std::istringstream in(text);
+    for (std::string line; std::getline(in, line);) {
+        if (line.size() > series.size() && line.compare(0, series.size(), series) == 0 && line[series.size()] == ' ') {
+            return std::stod(line.substr(series.size() + 1));
+        }
+    }
+    return -1;
 }
 
 }  // namespace icd::test

@@ -24,6 +24,7 @@ using icd::serve::Limits;
 using icd::serve::Metrics;
 using icd::serve::Request;
 using icd::serve::Response;
+using icd::test::prometheus_sample;
 using icd::test::run;
 using icd::test::shell_quote;
 using nlohmann::json;
@@ -47,11 +48,7 @@ struct Built {
     fs::path web;
     Built() : index(dir / "index"), web(dir / "web") {
         const fs::path articles = dir / "articles";
-        fs::create_directories(articles);
-        for (const char* code : {"M61.20", "M62.561", "M81.6", "G24.9"}) {
-            fs::copy_file(std::string(ICD_SOURCE_DIR "/corpus/articles/") + code + ".json",
-                          articles / (std::string(code) + ".json"));
-        }
+        icd::test::copy_articles(articles, icd::test::kSeedArticles);
         auto r = run(kIndexBin + " build --quiet --release " + shell_quote(kRelease.string()) + " --articles " +
                          shell_quote(articles.string()) + " --thesaurus " +
                          shell_quote(ICD_SOURCE_DIR "/corpus/thesaurus.txt") + " --index " +
@@ -151,16 +148,6 @@ std::vector<std::string> codes_of(const json& j) {
     return out;
 }
 
-// The value of one sample of the Prometheus text ("name{labels}"), or -1.
-double sample(const std::string& text, const std::string& series) {
-    std::istringstream in(text);
-    for (std::string line; std::getline(in, line);) {
-        if (line.size() > series.size() && line.compare(0, series.size(), series) == 0 && line[series.size()] == ' ') {
-            return std::stod(line.substr(series.size() + 1));
-        }
-    }
-    return -1;
-}
 
 }  // namespace
 
@@ -643,23 +630,23 @@ BOOST_AUTO_TEST_CASE(metrics_are_prometheus_text_and_count_requests) {
     BOOST_TEST(r.body.back() == '\n');
 
     const std::string& t = r.body;
-    BOOST_TEST(sample(t, "icd_index_generation") == 1);
-    BOOST_TEST(sample(t, "icd_index_documents") == 138);
-    BOOST_TEST(sample(t, "icd_index_up") == 1);
-    BOOST_TEST(sample(t, R"(icd_http_requests_total{endpoint="search",status="200"})") == 2);
-    BOOST_TEST(sample(t, R"(icd_http_requests_total{endpoint="search",status="400"})") == 1);
-    BOOST_TEST(sample(t, R"(icd_http_requests_total{endpoint="code",status="404"})") == 1);
-    BOOST_TEST(sample(t, "icd_search_cache_hits_total") >= 1);
-    BOOST_TEST(sample(t, "icd_search_cache_capacity") >= 100);
+    BOOST_TEST(prometheus_sample(t, "icd_index_generation") == 1);
+    BOOST_TEST(prometheus_sample(t, "icd_index_documents") == 138);
+    BOOST_TEST(prometheus_sample(t, "icd_index_up") == 1);
+    BOOST_TEST(prometheus_sample(t, R"(icd_http_requests_total{endpoint="search",status="200"})") == 2);
+    BOOST_TEST(prometheus_sample(t, R"(icd_http_requests_total{endpoint="search",status="400"})") == 1);
+    BOOST_TEST(prometheus_sample(t, R"(icd_http_requests_total{endpoint="code",status="404"})") == 1);
+    BOOST_TEST(prometheus_sample(t, "icd_search_cache_hits_total") >= 1);
+    BOOST_TEST(prometheus_sample(t, "icd_search_cache_capacity") >= 100);
     // Histogram: cumulative buckets, +Inf equals the count.
-    BOOST_TEST(sample(t, R"(icd_http_request_duration_seconds_count{endpoint="search"})") == 3);
-    BOOST_TEST(sample(t, R"(icd_http_request_duration_seconds_bucket{endpoint="search",le="+Inf"})") == 3);
+    BOOST_TEST(prometheus_sample(t, R"(icd_http_request_duration_seconds_count{endpoint="search"})") == 3);
+    BOOST_TEST(prometheus_sample(t, R"(icd_http_request_duration_seconds_bucket{endpoint="search",le="+Inf"})") == 3);
     double previous = 0;
     for (double le : icd::serve::kLatencyBuckets) {
         char num[32];
         std::snprintf(num, sizeof num, "%g", le);
         const double v =
-            sample(t, std::string(R"(icd_http_request_duration_seconds_bucket{endpoint="search",le=")") + num + "\"}");
+            prometheus_sample(t, std::string(R"(icd_http_request_duration_seconds_bucket{endpoint="search",le=")") + num + "\"}");
         BOOST_TEST(v >= previous);
         previous = v;
     }
@@ -668,10 +655,10 @@ BOOST_AUTO_TEST_CASE(metrics_are_prometheus_text_and_count_requests) {
     get("/v1/search?q=heart");
     get("/v1/search?q=dystonia");
     const std::string after = get("/metrics").body;
-    BOOST_TEST(sample(after, R"(icd_http_requests_total{endpoint="search",status="200"})") == 4);
-    BOOST_TEST(sample(after, R"(icd_http_requests_total{endpoint="metrics",status="200"})") == 1);
-    BOOST_TEST(sample(after, "icd_search_cache_hits_total") > sample(t, "icd_search_cache_hits_total"));
-    BOOST_TEST(sample(after, "icd_search_cache_misses_total") > sample(t, "icd_search_cache_misses_total"));
+    BOOST_TEST(prometheus_sample(after, R"(icd_http_requests_total{endpoint="search",status="200"})") == 4);
+    BOOST_TEST(prometheus_sample(after, R"(icd_http_requests_total{endpoint="metrics",status="200"})") == 1);
+    BOOST_TEST(prometheus_sample(after, "icd_search_cache_hits_total") > prometheus_sample(t, "icd_search_cache_hits_total"));
+    BOOST_TEST(prometheus_sample(after, "icd_search_cache_misses_total") > prometheus_sample(t, "icd_search_cache_misses_total"));
 }
 
 BOOST_AUTO_TEST_SUITE_END()
@@ -701,7 +688,7 @@ BOOST_AUTO_TEST_CASE(an_index_that_goes_away_gives_503_and_index_up_0) {
     check_error(api->handle({"GET", "/v1/codes/G24.9", "", ""}), 503, "index_unavailable");
     const Response m = api->handle({"GET", "/metrics", "", ""});
     BOOST_TEST(m.status == 200U);
-    BOOST_TEST(sample(m.body, "icd_index_up") == 0);
+    BOOST_TEST(prometheus_sample(m.body, "icd_index_up") == 0);
     // Back again: served again, without a restart.
     fs::copy(built().index, dir / "index", fs::copy_options::recursive);
     BOOST_TEST(api->handle({"GET", "/healthz", "", ""}).status == 200U);

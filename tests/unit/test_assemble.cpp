@@ -31,10 +31,8 @@ struct Loaded {
 const fs::path& articles() {
     static const icd::test::TempDir dir;
     static const bool copied = [] {
-        for (const char* code : {"M61.20", "M62.561", "M81.6", "G24.9", "M61"}) {
-            fs::copy_file(std::string(ICD_SOURCE_DIR "/corpus/articles/") + code + ".json",
-                          dir / (std::string(code) + ".json"));
-        }
+        icd::test::copy_articles(dir.path(), icd::test::kSeedArticles);
+        icd::test::copy_articles(dir.path(), std::array{"M61"});
         return true;
     }();
     (void)copied;
