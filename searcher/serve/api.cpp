@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "icd/code.hpp"
+#include "icd/hash.hpp"
 #include "icd/json.hpp"
 
 namespace icd::serve {
@@ -31,17 +32,12 @@ std::string content_type_of(const fs::path& p) {
     return "application/octet-stream";
 }
 
-// FNV-1a of the content: a strong validator for files that never change
+// A hash of the content: a strong validator for files that never change
 // while the process runs.
 std::string etag_of(const std::string& body) {
-    std::uint64_t h = 0xcbf29ce484222325ULL;
-    for (char c : body) {
-        h ^= static_cast<unsigned char>(c);
-        h *= 0x100000001b3ULL;
-    }
-    char buf[24];
-    std::snprintf(buf, sizeof buf, "\"%016llx\"", static_cast<unsigned long long>(h));
-    return buf;
+    ContentHash h;
+    h.add(body);
+    return '"' + h.hex() + '"';
 }
 
 int hex_value(char c) {
